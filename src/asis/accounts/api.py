@@ -1,0 +1,66 @@
+"""API endpoints for accounts: who am I, which organisations can I see."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Schema
+from ninja.errors import HttpError
+
+from asis.accounts.access import access_organisation, organisations_for
+from asis.accounts.models import Organisation
+from asis.core.api_base import api
+
+
+class MembershipOut(Schema):
+    organisation_id: int
+    role: str
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    preferred_language: str
+    is_platform_admin: bool
+    memberships: list[MembershipOut]
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    type: str
+    country: str
+    region: str
+    website: str
+
+    @staticmethod
+    def resolve_region(obj: Organisation) -> str:
+        return obj.region.code
+
+
+@api.get("/me", response=MeOut, tags=["accounts"], summary="The authenticated user")
+def me(request: HttpRequest) -> dict[str, object]:
+    user = request.user
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "full_name": user.full_name,
+        "preferred_language": user.preferred_language,
+        "is_platform_admin": user.is_platform_admin,
+        "memberships": list(user.memberships.values("organisation_id", "role")),
+    }
+
+
+@api.get("/organisations", response=list[OrganisationOut], tags=["accounts"],
+         summary="Organisations whose data you may see")
+def organisation_list(request: HttpRequest) -> object:
+    return organisations_for(request.user).select_related("region").order_by("name")
+
+
+@api.get("/organisations/{organisation_id}", response=OrganisationOut, tags=["accounts"],
+         summary="One organisation you may see")
+def organisation_detail(request: HttpRequest, organisation_id: int) -> Organisation:
+    try:
+        return access_organisation(request.user, organisation_id)
+    except Exception as exc:
+        raise HttpError(404, "No such organisation") from exc

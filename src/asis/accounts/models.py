@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from asis.core.i18n import TranslatableModel
+from asis.regions.models import COUNTRIES, Region
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Logs in with an email address. ``is_superuser`` is the platform-admin role."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="en"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("can use the admin site"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.anonymised_at:
+            return f"Deleted user #{self.pk}"
+        return self.full_name or self.email
+
+    def audit_label(self) -> str:
+        return f"user #{self.pk}"
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return bool(self.is_active and self.is_superuser)
+
+
+class Organisation(TranslatableModel):
+    class Type(models.TextChoices):
+        PUBLIC_AUTHORITY = "public_authority", _("Public authority")
+        BUSINESS_SUPPORT = "business_support", _("Business-support organisation")
+        SECTORAL_AGENCY = "sectoral_agency", _("Sectoral agency")
+        UNIVERSITY = "university", _("University or research organisation")
+        SOCIAL_ENTERPRISE = "social_enterprise", _("Social enterprise")
+        NGO = "ngo", _("NGO or association")
+        COMPANY = "company", _("Company")
+        OTHER = "other", _("Other")
+
+    TRANSLATABLE_FIELDS = ("description",)
+
+    name = models.CharField(_("name"), max_length=200)
+    type = models.CharField(_("type"), max_length=32, choices=Type.choices)
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRIES)
+    region = models.ForeignKey(
+        Region, verbose_name=_("NUTS region"), on_delete=models.PROTECT, related_name="organisations"
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], name="organisation_unique_name_country")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.region_id and self.country and self.region.country != self.country:
+            raise ValidationError(
+                {"region": _("The region %(region)s is not in the selected country.") % {"region": self.region.code}}
+            )
+
+
+class Role(models.TextChoices):
+    PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
+    EVALUATOR = "evaluator", _("Evaluator")
+    PROJECT_HOLDER = "project_holder", _("Project holder")
+    MEMBER = "member", _("Member")
+
+
+STAFF_ROLES = frozenset({Role.PROGRAMME_MANAGER, Role.EVALUATOR})
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role} @ {self.organisation_id}"
+
+    def audit_label(self) -> str:
+        return f"user #{self.user_id} {self.role} @ organisation #{self.organisation_id}"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a SHA-256 digest is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=8)
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()

@@ -1,0 +1,5 @@
+import sys
+
+from asis.cli import main
+
+sys.exit(main())

@@ -1,0 +1,250 @@
+"""Platform subcommands: serve, worker, demo, migrate, createadmin, backup, restore, audit, retention."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+from typing import Any
+
+from rich.console import Console
+
+from asis.cli import _django
+
+console = Console()
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    _django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if args.verbose else 0)
+    console.print("[green]Database is up to date.[/green]")
+    return 0
+
+
+def _createadmin(args: argparse.Namespace) -> int:
+    _django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    from asis.accounts.services import user_create
+
+    password = args.password or secrets.token_urlsafe(12)
+    existing = get_user_model().objects.filter(email__iexact=args.email).first()
+    if existing is not None:
+        if not args.reset_password:
+            console.print(f"An account {args.email} already exists (use --reset-password to set a new password).")
+            return 0
+        existing.set_password(password)
+        existing.is_superuser = existing.is_staff = existing.is_active = True
+        existing.save()
+    else:
+        try:
+            user_create(email=args.email, password=password, full_name=args.name, is_superuser=True)
+        except ValidationError as exc:
+            console.print(f"[red]Cannot create the admin: {exc.messages}[/red]")
+            return 2
+    console.print(f"Platform admin: [bold]{args.email}[/bold]  password: [bold]{password}[/bold]")
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    _django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from asis.core.jobs import jobs_recover_stale
+
+    recovered = jobs_recover_stale()
+    if recovered:
+        console.print(f"Requeued {len(recovered)} job(s) left behind by a stopped worker.")
+    stop = threading.Event()
+
+    def sweep() -> None:
+        from django.db import connection
+
+        interval = max(settings.ASIS_JOB_LEASE_SECONDS / 2, 1)
+        try:
+            while not stop.wait(interval):
+                jobs_recover_stale()
+        finally:
+            connection.close()
+
+    threading.Thread(target=sweep, daemon=True, name="stale-job-sweeper").start()
+    try:
+        if settings.ASIS_TASKS_BACKEND == "rq":
+            call_command("rqworker", "default", burst=args.batch)
+        else:
+            options: dict[str, Any] = {"batch": args.batch, "reload": False, "startup_delay": False}
+            if args.max_tasks:
+                options["max_tasks"] = args.max_tasks
+            call_command("db_worker", **options)
+    finally:
+        stop.set()
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    _django.setup()
+    env = dict(os.environ)
+    worker = None
+    if not args.no_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "asis.cli", "worker"], env=env)  # noqa: S603
+    console.print(f"ASIS is starting on [bold]http://{args.host}:{args.port}/[/bold] (Ctrl+C stops it)")
+    command = [
+        sys.executable, "-m", "gunicorn", "asis.wsgi:application",
+        "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers), "--threads", "4",
+        "--access-logfile", "-",
+    ]
+    server = subprocess.Popen(command, env=env)  # noqa: S603
+
+    def stop(*_: Any) -> None:
+        for proc in (server, worker):
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop()
+        for proc in (server, worker):
+            if proc is not None:
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+
+
+def _demo(args: argparse.Namespace) -> int:
+    _django.setup()
+    from asis.demo.generator import DemoSize, demo_generate
+
+    size = DemoSize(organisations_per_region=args.organisations_per_region, members_per_organisation=args.members)
+    summary = demo_generate(seed=args.seed, size=size, console=console)
+    for key, value in summary.items():
+        console.print(f"  {key}: {value}")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    _django.setup()
+    from asis.core.backup import backup_write
+
+    manifest = backup_write(args.file, console=console)
+    total = sum(manifest["counts"].values())
+    console.print(f"[green]Backup written to {args.file}: {total} records.[/green]")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    _django.setup()
+    from asis.core.backup import BackupError, backup_restore
+
+    if not args.yes:
+        console.print("[red]Restoring replaces all data in the database. Add --yes to confirm.[/red]")
+        return 2
+    try:
+        counts = backup_restore(args.file, console=console)
+    except BackupError as exc:
+        console.print(f"[red]Restore refused: {exc}[/red] Nothing was changed.")
+        return 2
+    console.print(f"[green]Restored {sum(counts.values())} records from {args.file}.[/green]")
+    return 0
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    _django.setup()
+    from rich.progress import Progress
+
+    from asis.core.audit import audit_verify
+
+    with Progress(console=console, transient=True) as progress:
+        bar = progress.add_task("Verifying the audit chain", total=None)
+
+        def report(done: int, total: int) -> None:
+            progress.update(bar, completed=done, total=total)
+
+        report_ = audit_verify(progress=report)
+    if report_.ok:
+        console.print(f"[green]Audit chain intact: {report_.checked} entries verified.[/green]")
+        return 0
+    console.print(
+        f"[red]Audit chain broken at entry #{report_.first_bad_seq}: {report_.reason}.[/red] "
+        f"{report_.checked} entries before it are intact."
+    )
+    return 1
+
+
+def _retention(args: argparse.Namespace) -> int:
+    _django.setup()
+    from asis.accounts.services import retention_purge
+
+    result = retention_purge()
+    console.print(f"Deleted {result['jobs']} old job records and {result['login_records']} login records.")
+    return 0
+
+
+def _manage(args: argparse.Namespace) -> int:
+    _django.setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["asis manage", *args.arguments])
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("serve", help="start the web server and a task worker")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=2, help="web server processes")
+    p.add_argument("--no-worker", action="store_true", help="do not start a task worker alongside")
+    p.set_defaults(func=_serve)
+
+    p = subparsers.add_parser("worker", help="run background jobs")
+    p.add_argument("--batch", action="store_true", help="exit when the queue is empty")
+    p.add_argument("--max-tasks", type=int, default=0)
+    p.set_defaults(func=_worker)
+
+    p = subparsers.add_parser("migrate", help="create or update the database tables")
+    p.add_argument("--verbose", action="store_true")
+    p.set_defaults(func=_migrate)
+
+    p = subparsers.add_parser("createadmin", help="create a platform administrator")
+    p.add_argument("--email", default="admin@asis.example")
+    p.add_argument("--name", default="Platform admin")
+    p.add_argument("--password", default=None, help="generated and printed when omitted")
+    p.add_argument("--reset-password", action="store_true")
+    p.set_defaults(func=_createadmin)
+
+    p = subparsers.add_parser("demo", help="load deterministic demo data")
+    p.add_argument("--seed", type=int, default=2018)
+    p.add_argument("--organisations-per-region", type=int, default=3)
+    p.add_argument("--members", type=int, default=4, help="people per organisation")
+    p.set_defaults(func=_demo)
+
+    p = subparsers.add_parser("backup", help="write every record to a backup file (zip)")
+    p.add_argument("file")
+    p.set_defaults(func=_backup)
+
+    p = subparsers.add_parser("restore", help="replace the database content with a backup")
+    p.add_argument("file")
+    p.add_argument("--yes", action="store_true", help="confirm that existing data is replaced")
+    p.set_defaults(func=_restore)
+
+    p = subparsers.add_parser("audit-verify", help="verify the hash chain of the audit log")
+    p.set_defaults(func=_audit_verify)
+
+    p = subparsers.add_parser("retention", help="delete personal data older than the retention period")
+    p.set_defaults(func=_retention)
+
+    p = subparsers.add_parser("manage", help="run a Django management command")
+    p.add_argument("arguments", nargs=argparse.REMAINDER)
+    p.set_defaults(func=_manage)

@@ -1,0 +1,60 @@
+"""The REST API object shared by all apps: token or session auth, RFC 9457 problem details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from asis.accounts.models import ApiToken
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        record = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token)).first()
+        if record is None or not record.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+        request.user = record.user
+        return record.user
+
+
+
+
+api = NinjaAPI(
+    title="ASIS API",
+    version="1",
+    description="Open data and integrations of the ASIS platform. Reads of public data need no "
+    "authentication; everything else needs a personal token (Authorization: Bearer ...).",
+    urls_namespace="api",
+    auth=[BearerToken(), django_auth],
+)
+
+
+def _problem(request: HttpRequest, status: int, title: str, detail: Any = None, **extra: Any) -> HttpResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail is not None:
+        body["detail"] = detail
+    body.update(extra)
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return _problem(request, 422, "Invalid input", "The request does not match the schema.", errors=exc.errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _problem(request, 401, "Authentication required", "Send a personal token: Authorization: Bearer <token>.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _problem(request, exc.status_code, str(exc.message) if hasattr(exc, "message") else str(exc))

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+import asis.accounts.api  # noqa: F401  (registers endpoints)
+import asis.core.api  # noqa: F401  (registers endpoints)
+from asis.core.api_base import api
+
+admin.site.site_header = "ASIS administration"
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("asis.core.urls")),
+    path("accounts/", include("asis.accounts.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
+
+handler400 = "asis.core.views.error_400"
+handler403 = "asis.core.views.error_403"
+handler404 = "asis.core.views.error_404"
+handler500 = "asis.core.views.error_500"
+
+if settings.DEBUG:  # pragma: no cover
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
