@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 import asis.accounts.api  # noqa: F401  (registers endpoints)
 import asis.core.api  # noqa: F401  (registers endpoints)
@@ -11,6 +12,7 @@ admin.site.site_header = "ASIS administration"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api_index"),
     path("api/v1/", api.urls),
 ]
 

@@ -48,3 +48,9 @@ def access_organisation(user: Any, organisation_id: int, roles: Iterable[str] | 
 
 def access_managed_organisation(user: Any, organisation_id: int) -> Organisation:
     return access_organisation(user, organisation_id, roles=[Role.PROGRAMME_MANAGER])
+
+
+def axes_username(request: Any, credentials: dict[str, Any] | None = None) -> str | None:
+    """The login name django-axes counts failures for: the email address, lower-cased."""
+    value = (credentials or {}).get("username") or getattr(request, "POST", {}).get("username")
+    return str(value).strip().lower() if value else None

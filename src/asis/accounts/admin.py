@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from asis.accounts.models import ApiToken, Membership, Organisation, User
@@ -32,6 +33,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["type", "country"]
     search_fields = ["name"]
     inlines = [MembershipInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(ApiToken)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Schema
+from typing import Literal
+
+from ninja import Field, Schema
 from ninja.errors import HttpError
 
 from asis.accounts.access import access_organisation, organisations_for
@@ -49,6 +51,22 @@ def me(request: HttpRequest) -> dict[str, object]:
         "is_platform_admin": user.is_platform_admin,
         "memberships": list(user.memberships.values("organisation_id", "role")),
     }
+
+
+class MeIn(Schema):
+    full_name: str | None = Field(default=None, max_length=200)
+    preferred_language: Literal["en", "fr", "de", "it", "sl"] | None = None
+
+
+@api.patch("/me", response=MeOut, tags=["accounts"], summary="Change your name or language")
+def me_update(request: HttpRequest, payload: MeIn) -> dict[str, object]:
+    user = request.user
+    changes = payload.dict(exclude_none=True)
+    for key, value in changes.items():
+        setattr(user, key, value)
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=list(changes) or None)
+    return me(request)
 
 
 @api.get("/organisations", response=list[OrganisationOut], tags=["accounts"],

@@ -106,6 +106,11 @@ class Organisation(TranslatableModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("accounts:organisation_detail", kwargs={"organisation_id": self.pk})
+
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 

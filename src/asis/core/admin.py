@@ -27,3 +27,6 @@ class JobAdmin(admin.ModelAdmin):
     list_display = ["kind", "owner", "status", "progress", "attempts", "created_at"]
     list_filter = ["status", "kind"]
     readonly_fields = [f.name for f in Job._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False

@@ -42,7 +42,7 @@ def compute_hash(
 ) -> str:
     payload = {
         "seq": seq,
-        "created_at": created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "created_at": created_at.astimezone(UTC).isoformat(timespec="milliseconds"),
         "actor": actor_id,
         "action": action,
         "object_type": object_type,
@@ -86,7 +86,9 @@ def audit_record(
         last = AuditEntry.objects.order_by("-seq").only("seq", "entry_hash").first()
         seq = (last.seq + 1) if last else 1
         prev_hash = last.entry_hash if last else GENESIS_HASH
-        created_at = timezone.now()
+        now = timezone.now()
+        # Millisecond precision: what Django's JSON serializer keeps, so backups verify.
+        created_at = now.replace(microsecond=now.microsecond // 1000 * 1000)
         entry = AuditEntry(
             seq=seq,
             created_at=created_at,

@@ -14,7 +14,8 @@ from typing import Any
 from django.apps import apps
 from django.core import serializers
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from rich.console import Console
 from rich.progress import Progress
@@ -115,11 +116,15 @@ def backup_restore(path: str | Path, *, console: Console | None = None) -> dict[
                         for obj in serializers.deserialize("json", payload, handle_forward_references=True):
                             obj.save()
                             count += 1
-                    except serializers.base.DeserializationError as exc:
+                    except (serializers.base.DeserializationError, DatabaseError, ValidationError,
+                            ObjectDoesNotExist) as exc:
                         raise BackupError(f"{label}: {exc}") from exc
                     restored[label] = count
                     progress.advance(bar)
-            connection.check_constraints()
+            try:
+                connection.check_constraints()
+            except DatabaseError as exc:
+                raise BackupError(f"the backup breaks a database constraint: {exc}") from exc
             sequence_sql = connection.ops.sequence_reset_sql(no_style(), list(known.values()))
             with connection.cursor() as cursor:
                 for sql in sequence_sql:

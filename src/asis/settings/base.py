@@ -110,6 +110,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "asis.accounts.access.axes_username"
 
 # Two-factor: staff roles must enrol a TOTP device when this is on.
 ASIS_MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", False)
@@ -205,3 +206,5 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 50
 CSRF_FAILURE_VIEW = "asis.core.views.csrf_failure"
 WHITENOISE_USE_FINDERS = env_bool("SERVE_STATIC_FROM_FINDERS", True)
+ASIS_JOB_MODULES = env_list("JOB_MODULES", [])
+WHITENOISE_AUTOREFRESH = env_bool("STATIC_AUTOREFRESH", True)

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from asis.accounts.models import Membership, Organisation, Role, User
+from asis.regions.models import Region
+
+PASSWORD = "correct-horse-battery-staple"
+
+ROLE_NAMES = (
+    "anonymous",
+    "member",
+    "project_holder",
+    "evaluator",
+    "manager",
+    "other_manager",
+    "platform_admin",
+)
+
+
+@dataclass
+class World:
+    org: Organisation
+    other_org: Organisation
+    users: dict[str, User | None]
+
+    def client_for(self, role: str) -> Client:
+        client = Client()
+        user = self.users[role]
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+def make_user(email: str, **extra: Any) -> User:
+    return User.objects.create_user(email, PASSWORD, full_name=email.split("@")[0].title(), **extra)
+
+
+def make_org(name: str, code: str = "AT33") -> Organisation:
+    region = Region.objects.get(code=code)
+    return Organisation.objects.create(name=name, type="public_authority", country=region.country, region=region)
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    org = make_org("Land Tirol Test", "AT33")
+    other = make_org("Région Test", "FRK2")
+    users: dict[str, User | None] = {"anonymous": None}
+    for role, membership_role, organisation in [
+        ("member", Role.MEMBER, org),
+        ("project_holder", Role.PROJECT_HOLDER, org),
+        ("evaluator", Role.EVALUATOR, org),
+        ("manager", Role.PROGRAMME_MANAGER, org),
+        ("other_manager", Role.PROGRAMME_MANAGER, other),
+    ]:
+        user = make_user(f"{role}@example.org")
+        Membership.objects.create(user=user, organisation=organisation, role=membership_role)
+        users[role] = user
+    users["platform_admin"] = User.objects.create_superuser("admin@example.org", PASSWORD)
+    return World(org=org, other_org=other, users=users)
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_allow_flush(request: Any) -> Any:
+    """Transactional tests end with a flush (DELETE/TRUNCATE of every table), which the audit
+    log's append-only triggers refuse: lift them just for that flush, restore them before."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not transactional:
+        yield
+        return
+    from django.db import connection
+
+    from asis.core import db_triggers
+
+    request.getfixturevalue("transactional_db")
+    db_triggers.install(connection)
+    if not Region.objects.exists():  # the previous flush removed the migration-loaded shapes
+        from asis.regions.loader import load_regions
+
+        load_regions(Region)
+    yield
+    db_triggers.remove(connection)

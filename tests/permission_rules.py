@@ -1,0 +1,115 @@
+"""Expected allow/deny for every route and role. A route that is missing here fails the
+permission-matrix test, so every new view must declare who may use it.
+
+``allowed`` lists the roles that get through; every other role must be denied
+(anonymous: redirect to a login page or 401; others: 403, 404 or a redirect to a login page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.conftest import ROLE_NAMES
+
+ALL = frozenset(ROLE_NAMES)
+AUTHENTICATED = ALL - {"anonymous"}
+ORG_MEMBERS = frozenset({"member", "project_holder", "evaluator", "manager", "platform_admin"})
+ADMIN_ONLY = frozenset({"platform_admin"})
+NOBODY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: frozenset[str]
+    method: str = "GET"
+    kwargs: Callable[[Any], dict[str, Any]] = field(default=lambda w: {})
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _org(w: Any) -> dict[str, Any]:
+    return {"organisation_id": w.org.pk}
+
+
+def _member_membership(w: Any) -> dict[str, Any]:
+    from asis.accounts.models import Membership
+
+    membership, _created = Membership.objects.get_or_create(user=w.users["member"], organisation=w.org, role="member")
+    return {"organisation_id": w.org.pk, "membership_id": membership.pk}
+
+
+def _member_token(w: Any) -> dict[str, Any]:
+    from asis.accounts.services import api_token_create
+
+    token, _raw = api_token_create(user=w.users["member"], name="script")
+    return {"token_id": token.pk}
+
+
+def _member_job(w: Any) -> dict[str, Any]:
+    from asis.core.models import Job
+
+    return {"job_id": Job.objects.create(kind="audit.verify", owner=w.users["member"]).pk}
+
+
+RULES: dict[str, Rule] = {
+    "set_language": Rule(ALL, "POST", data={"language": "fr", "next": "/en/"}),
+    # REST API
+    "api_index": Rule(ALL),
+    "api:api-root": Rule(ALL),
+    "api:openapi-json": Rule(ALL),
+    "api:openapi-view": Rule(ALL),
+    "api:health": Rule(ALL),
+    "api:me": Rule(AUTHENTICATED),
+    "api:me_update": Rule(AUTHENTICATED, "PATCH", data={"preferred_language": "de"}),
+    "api:organisation_list": Rule(AUTHENTICATED),
+    "api:organisation_detail": Rule(ORG_MEMBERS, kwargs=_org),
+    "api:job_detail": Rule(frozenset({"member", "platform_admin"}), kwargs=_member_job),
+    # core
+    "core:home": Rule(ALL),
+    "core:section": Rule(ALL, kwargs=lambda w: {"slug": "observatory"}),
+    "core:job_list": Rule(AUTHENTICATED),
+    "core:job_detail": Rule(frozenset({"member", "platform_admin"}), kwargs=_member_job),
+    "core:audit_log": Rule(frozenset({"manager", "other_manager", "platform_admin"})),
+    "core:audit_verify": Rule(ADMIN_ONLY, "POST"),
+    # accounts
+    "accounts:login": Rule(ALL),
+    "accounts:logout": Rule(ALL, "POST"),
+    "accounts:signup": Rule(ALL),
+    "accounts:password_reset": Rule(ALL),
+    "accounts:password_reset_done": Rule(ALL),
+    "accounts:password_reset_confirm": Rule(ALL, kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"}),
+    "accounts:password_reset_complete": Rule(ALL),
+    "accounts:profile": Rule(AUTHENTICATED),
+    "accounts:two_factor_setup": Rule(AUTHENTICATED),
+    "accounts:two_factor_verify": Rule(AUTHENTICATED),
+    "accounts:two_factor_disable": Rule(AUTHENTICATED, "POST"),
+    "accounts:my_data": Rule(AUTHENTICATED),
+    "accounts:delete_account": Rule(AUTHENTICATED),
+    "accounts:api_tokens": Rule(AUTHENTICATED),
+    "accounts:api_token_revoke": Rule(frozenset({"member"}), "POST", kwargs=_member_token),
+    "accounts:organisation_list": Rule(AUTHENTICATED),
+    "accounts:organisation_detail": Rule(ORG_MEMBERS, kwargs=_org),
+    "accounts:organisation_member_add": Rule(frozenset({"manager", "platform_admin"}), "POST", kwargs=_org),
+    "accounts:organisation_member_remove": Rule(frozenset({"manager", "platform_admin"}), "POST",
+                                                kwargs=_member_membership),
+}
+
+# The Django admin is for platform admins only. Its routes are generated per registered model,
+# so one namespace rule covers them, with these exceptions:
+ADMIN_EXCEPTIONS: dict[str, Rule] = {
+    "admin:login": Rule(ALL),
+    "admin:logout": Rule(ALL, "POST"),
+    # The audit log is append-only: nobody may add or delete an entry, not even an admin.
+    "admin:core_auditentry_add": Rule(NOBODY),
+    "admin:core_auditentry_delete": Rule(NOBODY),
+    "admin:django_tasks_database_dbtaskresult_delete": Rule(NOBODY),
+    "admin:autocomplete": Rule(ADMIN_ONLY, data={"app_label": "accounts", "model_name": "membership",
+                                                 "field_name": "user", "term": "a"}),
+    # Records written only by the platform itself.
+    "admin:core_job_add": Rule(NOBODY),
+    "admin:django_tasks_database_dbtaskresult_add": Rule(NOBODY),
+    "admin:axes_accessattempt_add": Rule(NOBODY),
+    "admin:axes_accesslog_add": Rule(NOBODY),
+    "admin:axes_accessfailurelog_add": Rule(NOBODY),
+}
