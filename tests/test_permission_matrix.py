@@ -85,7 +85,6 @@ def _make_admin_object(model):
     if model._meta.label_lower == "otp_totp.totpdevice":
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        from asis.accounts.models import User
 
         return TOTPDevice.objects.create(user=world_user(), name="t", confirmed=False)
     if model._meta.label_lower == "accounts.apitoken":

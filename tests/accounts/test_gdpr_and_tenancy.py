@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from asis.accounts.models import Membership, User
-from asis.accounts.services import membership_grant, retention_purge, user_anonymise
+from asis.accounts.services import membership_grant, retention_purge
 from asis.core.audit import audit_verify
 from asis.core.models import AuditEntry, Job
 from tests.conftest import PASSWORD

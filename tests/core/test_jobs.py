@@ -128,3 +128,28 @@ def test_killed_worker_leaves_job_retryable(settings):
     assert finish.returncode == 0, finish.stderr.decode()[-2000:]
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED and job.attempts == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_jobs_run_on_the_redis_backend():
+    """ASIS_TASKS_BACKEND=rq: enqueue through RQ on a real Redis, run with an RQ worker."""
+    redis_url = os.environ.get("ASIS_TEST_REDIS_URL")
+    if not redis_url:
+        pytest.skip("no Redis for this run (scripts/test starts one and sets ASIS_TEST_REDIS_URL)")
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    env = {**_worker_env(), "ASIS_TASKS_BACKEND": "rq", "ASIS_REDIS_URL": redis_url}
+    code = ("from asis.core.jobs import job_start; "
+            "print(job_start(kind='test.slow', params={'steps': 3}).pk)")
+    started = subprocess.run([sys.executable, "-m", "asis.cli", "manage", "shell", "-c", code], env=env, cwd=ROOT,
+                             capture_output=True, text=True, timeout=120)
+    assert started.returncode == 0, started.stderr[-2000:]
+    job = Job.objects.get(pk=started.stdout.strip().splitlines()[-1])
+    assert job.status == Job.Status.QUEUED and job.task_id
+    assert not DBTaskResult.objects.exists(), "the task went to Redis, not to the database queue"
+    worked = subprocess.run([sys.executable, "-m", "asis.cli", "worker", "--batch"], env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert worked.returncode == 0, worked.stderr[-2000:]
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED and job.result == {"steps": 3}

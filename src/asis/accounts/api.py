@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from typing import Literal
 
+from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.errors import HttpError
 

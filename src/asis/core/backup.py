@@ -13,8 +13,8 @@ from typing import Any
 
 from django.apps import apps
 from django.core import serializers
-from django.core.management.color import no_style
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from rich.console import Console

@@ -7,7 +7,7 @@ from typing import Any
 TABLE = "core_auditentry"
 
 _PG_INSTALL = [
-    f"""
+    """
     CREATE OR REPLACE FUNCTION asis_audit_append_only() RETURNS trigger AS $$
     BEGIN
         RAISE EXCEPTION 'The audit log is append-only (% refused)', TG_OP;
