@@ -6,10 +6,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from asis.accounts.models import Membership, Organisation, Role, User
+from asis.accounts.models import Organisation, Role, User
 from asis.regions.models import Region
+from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
-PASSWORD = "correct-horse-battery-staple"
+__all__ = ["PASSWORD", "make_org", "make_user"]
 
 ROLE_NAMES = (
     "anonymous",
@@ -37,12 +38,11 @@ class World:
 
 
 def make_user(email: str, **extra: Any) -> User:
-    return User.objects.create_user(email, PASSWORD, full_name=email.split("@")[0].title(), **extra)
+    return UserFactory(email=email, **extra)
 
 
 def make_org(name: str, code: str = "AT33") -> Organisation:
-    region = Region.objects.get(code=code)
-    return Organisation.objects.create(name=name, type="public_authority", country=region.country, region=region)
+    return OrganisationFactory(name=name, code=code)
 
 
 @pytest.fixture
@@ -57,9 +57,8 @@ def world(db: Any) -> World:
         ("manager", Role.PROGRAMME_MANAGER, org),
         ("other_manager", Role.PROGRAMME_MANAGER, other),
     ]:
-        user = make_user(f"{role}@example.org")
-        Membership.objects.create(user=user, organisation=organisation, role=membership_role)
-        users[role] = user
+        users[role] = MembershipFactory(user__email=f"{role}@example.org", organisation=organisation,
+                                        role=membership_role).user
     users["platform_admin"] = User.objects.create_superuser("admin@example.org", PASSWORD)
     return World(org=org, other_org=other, users=users)
 

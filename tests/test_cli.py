@@ -99,3 +99,17 @@ def test_cli_backup_and_restore_commands(tmp_path, capsys):
     assert main(["restore", path, "--yes"]) == 0
     manifest = json.loads(zipfile.ZipFile(path).read("manifest.json"))
     assert manifest["format"] == "asis-backup/1"
+
+
+def test_cli_jobs_start_and_watch(capsys):
+    from asis.core.jobs import run_job
+    from asis.core.models import Job
+
+    assert main(["jobs", "start", "no.such.kind"]) == 2
+    assert main(["jobs", "start", "audit.verify"]) == 0
+    job = Job.objects.get()
+    run_job.call(str(job.pk))
+    assert main(["jobs", "watch", str(job.pk)]) == 0
+    assert main(["jobs", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "Done." in out and "audit.verify" in out

@@ -192,6 +192,52 @@ def _retention(args: argparse.Namespace) -> int:
     return 0
 
 
+def _jobs(args: argparse.Namespace) -> int:
+    _django.setup()
+    import time
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from asis.core.jobs import JobError, job_start
+    from asis.core.models import Job
+
+    if args.action == "list":
+        table = Table("id", "kind", "status", "progress", "created")
+        for job in Job.objects.order_by("-created_at")[: args.limit]:
+            table.add_row(str(job.pk), job.kind, job.status, f"{job.percent} %", job.created_at.isoformat())
+        console.print(table)
+        return 0
+    if args.action == "start":
+        try:
+            job = job_start(kind=args.target)
+        except JobError as exc:
+            console.print(f"[red]{exc}[/red]")
+            return 2
+        console.print(f"Started job {job.pk}")
+    else:
+        job = Job.objects.filter(pk=args.target).first() if args.target else None
+        if job is None:
+            console.print(f"[red]No job {args.target!r}.[/red]")
+            return 2
+    if args.action == "start" and not args.watch:
+        return 0
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f} %"),
+                  TimeElapsedColumn(), console=console) as progress:
+        bar = progress.add_task(job.kind, total=1.0)
+        while True:
+            job.refresh_from_db()
+            progress.update(bar, completed=job.progress, description=f"{job.kind}: {job.message or job.status}")
+            if job.is_finished:
+                break
+            time.sleep(0.5)
+    if job.status == Job.Status.FAILED:
+        console.print(f"[red]Failed: {job.error}[/red]")
+        return 1
+    console.print(f"[green]Done.[/green] {job.result}")
+    return 0
+
+
 def _manage(args: argparse.Namespace) -> int:
     _django.setup()
     from django.core.management import execute_from_command_line
@@ -244,6 +290,13 @@ def register(subparsers: Any) -> None:
 
     p = subparsers.add_parser("retention", help="delete personal data older than the retention period")
     p.set_defaults(func=_retention)
+
+    p = subparsers.add_parser("jobs", help="list, start or follow background jobs")
+    p.add_argument("action", choices=["list", "watch", "start"])
+    p.add_argument("target", nargs="?", default="", help="job id (watch) or job kind (start)")
+    p.add_argument("--watch", action="store_true", help="with start: follow the progress")
+    p.add_argument("--limit", type=int, default=20)
+    p.set_defaults(func=_jobs)
 
     p = subparsers.add_parser("manage", help="run a Django management command")
     p.add_argument("arguments", nargs=argparse.REMAINDER)
