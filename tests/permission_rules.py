@@ -95,6 +95,16 @@ RULES: dict[str, Rule] = {
                                                 kwargs=_member_membership),
 }
 
+# Each observatory part declares its rules in its own module (merged here).
+for _module in ("rules_catalogue", "rules_contribute", "rules_data"):
+    try:
+        _part = __import__(f"tests.observatory.{_module}", fromlist=["RULES"])
+    except ModuleNotFoundError:
+        continue
+    _clash = set(RULES) & set(_part.RULES)
+    assert not _clash, f"rules declared twice: {_clash}"
+    RULES.update(_part.RULES)
+
 # The Django admin is for platform admins only. Its routes are generated per registered model,
 # so one namespace rule covers them, with these exceptions:
 ADMIN_EXCEPTIONS: dict[str, Rule] = {

@@ -19,6 +19,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("asis.core.urls")),
     path("accounts/", include("asis.accounts.urls")),
+    path("observatory/", include("asis.observatory.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -41,6 +41,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("can use the admin site"), default=False)
+    is_editor = models.BooleanField(
+        _("observatory editor"), default=False,
+        help_text=_("Editors approve or reject initiatives and organisations proposed by users."))
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
@@ -71,6 +74,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_platform_admin(self) -> bool:
         return bool(self.is_active and self.is_superuser)
 
+    @property
+    def can_moderate(self) -> bool:
+        return bool(self.is_active and (self.is_superuser or self.is_editor))
+
 
 class Organisation(TranslatableModel):
     class Type(models.TextChoices):
@@ -91,8 +98,18 @@ class Organisation(TranslatableModel):
     region = models.ForeignKey(
         Region, verbose_name=_("NUTS region"), on_delete=models.PROTECT, related_name="organisations"
     )
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PUBLISHED,
+                              db_index=True)
+    moderation_reason = models.TextField(_("reason given by the editor"), blank=True)
+    submitted_by = models.ForeignKey("accounts.User", verbose_name=_("submitted by"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="organisations_submitted")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -127,7 +127,8 @@ def _demo(args: argparse.Namespace) -> int:
     _django.setup()
     from asis.demo.generator import DemoSize, demo_generate
 
-    size = DemoSize(organisations_per_region=args.organisations_per_region, members_per_organisation=args.members)
+    size = DemoSize(organisations_per_region=args.organisations_per_region, members_per_organisation=args.members,
+                    initiatives=args.initiatives)
     summary = demo_generate(seed=args.seed, size=size, console=console)
     for key, value in summary.items():
         console.print(f"  {key}: {value}")
@@ -274,6 +275,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--seed", type=int, default=2018)
     p.add_argument("--organisations-per-region", type=int, default=3)
     p.add_argument("--members", type=int, default=4, help="people per organisation")
+    p.add_argument("--initiatives", type=int, default=600, help="observatory initiatives")
     p.set_defaults(func=_demo)
 
     p = subparsers.add_parser("backup", help="write every record to a backup file (zip)")

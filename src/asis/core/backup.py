@@ -17,6 +17,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from rich.console import Console
 from rich.progress import Progress
 
@@ -32,7 +33,11 @@ _EXCLUDED = {
     "axes.accessattempt",
     "axes.accesslog",
     "axes.accessfailurelog",
+    "observatory.initiativesearch",  # derived: rebuilt after a restore
 }
+# Called after the data is loaded, inside the restore transaction, to rebuild derived data.
+_EXCLUDED_DERIVED = ("observatory.initiativesearch",)
+POST_RESTORE = ("asis.observatory.search.reindex_all",)
 
 
 class BackupError(Exception):
@@ -106,6 +111,8 @@ def backup_restore(path: str | Path, *, console: Console | None = None) -> dict[
             db_triggers.remove(connection)
             for model in reversed(list(known.values())):
                 model._default_manager.all()._raw_delete(using=connection.alias)  # type: ignore[attr-defined]
+            for label in _EXCLUDED_DERIVED:
+                apps.get_model(label)._default_manager.all()._raw_delete(using=connection.alias)
             bar = progress.add_task("Restoring", total=len(manifest["order"]))
             restored: dict[str, int] = {}
             with connection.constraint_checks_disabled():
@@ -130,6 +137,8 @@ def backup_restore(path: str | Path, *, console: Console | None = None) -> dict[
                 for sql in sequence_sql:
                     cursor.execute(sql)
             db_triggers.install(connection)
+            for dotted in POST_RESTORE:
+                import_string(dotted)()
             if restored != manifest["counts"]:
                 raise BackupError("record counts after restore differ from the manifest")
             chain = audit_verify()

@@ -3,6 +3,7 @@ languages. The same seed and size always give the same data; later apps add thei
 
 from __future__ import annotations
 
+import importlib
 import random
 import unicodedata
 from dataclasses import dataclass
@@ -32,10 +33,15 @@ ORG_TYPE_CYCLE = [choice for choice, _label in Organisation.Type.choices]
 ROLE_CYCLE = [Role.PROGRAMME_MANAGER, Role.EVALUATOR, Role.PROJECT_HOLDER, Role.MEMBER]
 
 
+# Later apps add their own demo data: modules with generate(rng=, size=, progress=) -> counts.
+DEMO_STEPS: tuple[str, ...] = ("asis.observatory.demo",)
+
+
 @dataclass(frozen=True)
 class DemoSize:
     organisations_per_region: int = 3
     members_per_organisation: int = 4
+    initiatives: int = 600
 
 
 def _ascii(text: str) -> str:
@@ -69,6 +75,9 @@ def demo_generate(*, seed: int, size: DemoSize, console: Console | None = None) 
                     summary["users"] += 1
                     summary["memberships"] += 1
             progress.advance(bar)
+        for step in DEMO_STEPS:
+            module = importlib.import_module(step)
+            summary.update(module.generate(rng=rng, size=size, progress=progress))
         audit_record(action="asis.demo.generated", after={"seed": seed, **summary})
     summary["password"] = DEMO_PASSWORD  # type: ignore[assignment]
     summary["example_manager"] = User.objects.filter(

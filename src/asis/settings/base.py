@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "asis.core",
     "asis.regions",
     "asis.accounts",
+    "asis.observatory",
 ]
 
 MIDDLEWARE = [

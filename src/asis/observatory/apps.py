@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ObservatoryConfig(AppConfig):
+    name = "asis.observatory"
+    label = "observatory"
+    verbose_name = _("Observatory")

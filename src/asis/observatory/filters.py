@@ -1,0 +1,165 @@
+"""Catalogue filters shared by the web catalogue, the map, the API and the exports.
+
+``CatalogueQuery.from_params`` parses URL parameters (repeated keys for several values, so URLs
+are shareable); ``apply`` narrows a queryset; ``facets`` counts each facet's values under all the
+*other* filters (disjunctive facets), one grouped query per facet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import ExtractYear
+
+from asis.observatory.models import Initiative
+from asis.observatory.search import filter_by_text
+
+SORTS = {
+    "newest": ("-published_at", "-pk"),
+    "oldest": ("published_at", "pk"),
+    "title": ("title", "pk"),
+    "start": ("-start_date", "-pk"),
+    "reach": ("-people_reached", "-pk"),
+}
+FACETS = ("country", "region", "challenge", "axis", "stage", "org_type", "year")
+MAX_PAGE_SIZE = 100
+
+
+def _many(params: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    getlist = getattr(params, "getlist", None)
+    values = getlist(key) if getlist else ([params[key]] if key in params else [])
+    flat: list[str] = []
+    for value in values:
+        if isinstance(value, list | tuple):
+            flat.extend(str(v) for v in value)
+        else:
+            flat.extend(v for v in str(value).split(",") if v)
+    return tuple(dict.fromkeys(v.strip() for v in flat if v.strip()))
+
+
+def _int(value: Any, default: int, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return min(max(number, low), high)
+
+
+@dataclass(frozen=True)
+class CatalogueQuery:
+    q: str = ""
+    country: tuple[str, ...] = ()
+    region: tuple[str, ...] = ()
+    challenge: tuple[str, ...] = ()
+    axis: tuple[str, ...] = ()
+    stage: tuple[str, ...] = ()
+    org_type: tuple[str, ...] = ()
+    year: tuple[str, ...] = ()
+    organisation: tuple[str, ...] = ()
+    sort: str = "newest"
+    page: int = 1
+    page_size: int = 20
+    errors: tuple[str, ...] = field(default=(), compare=False)
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> CatalogueQuery:
+        sort = str(params.get("sort") or "newest")
+        years = tuple(y for y in _many(params, "year") if y.isdigit() and len(y) == 4)
+        return cls(
+            q=str(params.get("q") or "")[:200].strip(),
+            country=tuple(c.upper() for c in _many(params, "country"))[:10],
+            region=tuple(c.upper() for c in _many(params, "region"))[:50],
+            challenge=_many(params, "challenge")[:30],
+            axis=_many(params, "axis")[:30],
+            stage=_many(params, "stage")[:10],
+            org_type=_many(params, "org_type")[:10],
+            year=years[:30],
+            organisation=tuple(o for o in _many(params, "organisation") if o.isdigit())[:20],
+            sort=sort if sort in SORTS else "newest",
+            page=_int(params.get("page"), 1, 1, 100_000),
+            page_size=_int(params.get("page_size"), 20, 1, MAX_PAGE_SIZE),
+        )
+
+    def without(self, facet: str) -> CatalogueQuery:
+        return replace(self, **{facet: ()})
+
+    def to_params(self) -> list[tuple[str, str]]:
+        """Back to URL parameters (for links that keep the current filters)."""
+        pairs: list[tuple[str, str]] = []
+        if self.q:
+            pairs.append(("q", self.q))
+        for key in (*FACETS, "organisation"):
+            pairs.extend((key, value) for value in getattr(self, key))
+        if self.sort != "newest":
+            pairs.append(("sort", self.sort))
+        return pairs
+
+    @property
+    def active_filters(self) -> int:
+        return sum(len(getattr(self, key)) for key in (*FACETS, "organisation")) + (1 if self.q else 0)
+
+
+def published() -> QuerySet[Initiative]:
+    return Initiative.objects.filter(status=Initiative.Status.PUBLISHED)
+
+
+def apply(query: CatalogueQuery, queryset: QuerySet[Initiative] | None = None) -> QuerySet[Initiative]:
+    qs = published() if queryset is None else queryset
+    if query.country:
+        qs = qs.filter(regions__country__in=query.country)
+    if query.region:
+        qs = qs.filter(regions__code__in=query.region)
+    if query.challenge:
+        qs = qs.filter(challenges__code__in=query.challenge)
+    if query.axis:
+        qs = qs.filter(axes__code__in=query.axis)
+    if query.stage:
+        qs = qs.filter(stage__in=query.stage)
+    if query.org_type:
+        qs = qs.filter(organisation_links__organisation__type__in=query.org_type)
+    if query.year:
+        qs = qs.filter(start_date__year__in=[int(y) for y in query.year])
+    if query.organisation:
+        qs = qs.filter(organisation_links__organisation_id__in=[int(o) for o in query.organisation])
+    if query.q:
+        qs = filter_by_text(qs, query.q)
+    if any((query.country, query.region, query.challenge, query.axis, query.org_type, query.organisation)):
+        qs = Initiative.objects.filter(pk__in=qs.values("pk"))  # joins on many-valued relations duplicate rows
+    return qs.order_by(*SORTS[query.sort])
+
+
+_FACET_FIELDS = {
+    "country": "regions__country",
+    "region": "regions__code",
+    "challenge": "challenges__code",
+    "axis": "axes__code",
+    "stage": "stage",
+    "org_type": "organisation_links__organisation__type",
+}
+
+
+def facet_counts(query: CatalogueQuery, facet: str) -> dict[str, int]:
+    """Number of initiatives per value of ``facet`` under every filter except the facet's own."""
+    base = apply(query.without(facet)).order_by()
+    if facet == "year":
+        rows = (base.filter(start_date__isnull=False).annotate(value=ExtractYear("start_date"))
+                .values("value").annotate(n=Count("pk", distinct=True)))
+        return {str(r["value"]): r["n"] for r in rows}
+    path = _FACET_FIELDS[facet]
+    rows = (Initiative.objects.filter(pk__in=base.values("pk")).values(path)
+            .annotate(n=Count("pk", distinct=True)).order_by())
+    return {str(r[path]): r["n"] for r in rows if r[path] is not None}
+
+
+def facets(query: CatalogueQuery) -> dict[str, dict[str, int]]:
+    return {facet: facet_counts(query, facet) for facet in FACETS}
+
+
+def region_counts(query: CatalogueQuery) -> dict[str, int]:
+    """Initiatives per NUTS-2 region under the current filters (for the choropleth)."""
+    return facet_counts(replace(query, region=()), "region") if not query.region else {
+        code: n for code, n in facet_counts(replace(query, region=()), "region").items() if code in query.region
+    }
