@@ -86,3 +86,13 @@ def _audit_triggers_allow_flush(request: Any) -> Any:
         load_regions(Region)
     yield
     db_triggers.remove(connection)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Cached counts (observatory facets) must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

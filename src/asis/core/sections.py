@@ -14,12 +14,17 @@ class Section:
     title: Promise
     summary: Promise
     users: Promise
+    url_name: str | None = None  # the section's own start page, once it has one
+
+    @property
+    def namespace(self) -> str | None:
+        return self.url_name.split(":", 1)[0] if self.url_name and ":" in self.url_name else None
 
 
 SECTIONS: tuple[Section, ...] = (
     Section("observatory", _("Observatory"),
             _("A map and catalogue of social-innovation initiatives, organisations and regions of the Alpine Space, with open data."),
-            _("Researchers, journalists, citizens and policy officers.")),
+            _("Researchers, journalists, citizens and policy officers."), url_name="observatory:catalogue"),
     Section("funding-calls", _("Funding calls"),
             _("Calls built on a common grid of social criteria: self-assessment, eligibility, multi-evaluator scoring with conflict-of-interest rules, sound aggregation, ranking sensitivity and budget-constrained selection."),
             _("Programme managers, evaluators and project holders.")),

@@ -7,22 +7,26 @@ are shareable); ``apply`` narrows a queryset; ``facets`` counts each facet's val
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.core.cache import cache
+
+from django.db.models import Count, F, QuerySet
 from django.db.models.functions import ExtractYear
 
 from asis.observatory.models import Initiative
 from asis.observatory.search import filter_by_text
 
+# Empty values sort last on every database (PostgreSQL puts NULLs first in descending order).
 SORTS = {
-    "newest": ("-published_at", "-pk"),
-    "oldest": ("published_at", "pk"),
+    "newest": (F("published_at").desc(nulls_last=True), "-pk"),
+    "oldest": (F("published_at").asc(nulls_last=True), "pk"),
     "title": ("title", "pk"),
-    "start": ("-start_date", "-pk"),
-    "reach": ("-people_reached", "-pk"),
+    "start": (F("start_date").desc(nulls_last=True), "-pk"),
+    "reach": (F("people_reached").desc(nulls_last=True), "-pk"),
 }
 FACETS = ("country", "region", "challenge", "axis", "stage", "org_type", "year")
 MAX_PAGE_SIZE = 100
@@ -155,11 +159,55 @@ def facet_counts(query: CatalogueQuery, facet: str) -> dict[str, int]:
 
 
 def facets(query: CatalogueQuery) -> dict[str, dict[str, int]]:
-    return {facet: facet_counts(query, facet) for facet in FACETS}
+    return _cached("facets", query, lambda: {facet: facet_counts(query, facet) for facet in FACETS})
+
+
+def result_count(query: CatalogueQuery) -> int:
+    """Number of results of ``query`` (cached like the facets)."""
+    return _cached("count", query, lambda: apply(query).count())
+
+
+# --- caching -------------------------------------------------------------------------------------
+# Counts are cached per filter combination under a catalogue version that every write bumps
+# (search.index_initiatives and the status service call ``catalogue_changed``). With Redis as the
+# cache the version is shared by all processes; with the per-process local-memory cache another
+# process may show counts up to CACHE_SECONDS old.
+CACHE_SECONDS = 60
+_VERSION_KEY = "observatory:catalogue-version"
+
+
+def catalogue_version() -> int:
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        version = 1
+        cache.add(_VERSION_KEY, version, None)
+    return int(version)
+
+
+def catalogue_changed() -> None:
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:
+        cache.set(_VERSION_KEY, 2, None)
+
+
+def _cached(kind: str, query: CatalogueQuery, compute: Any) -> Any:
+    params = [p for p in query.to_params() if p[0] != "sort"]
+    digest = hashlib.sha1(repr(sorted(params)).encode("utf-8"), usedforsecurity=False).hexdigest()
+    key = f"observatory:{kind}:{catalogue_version()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
 
 
 def region_counts(query: CatalogueQuery) -> dict[str, int]:
     """Initiatives per NUTS-2 region under the current filters (for the choropleth)."""
+    return _cached("regions", query, lambda: _region_counts(query))
+
+
+def _region_counts(query: CatalogueQuery) -> dict[str, int]:
     return facet_counts(replace(query, region=()), "region") if not query.region else {
         code: n for code, n in facet_counts(replace(query, region=()), "region").items() if code in query.region
     }

@@ -61,7 +61,15 @@ def index_initiatives(initiatives: Iterable[Initiative]) -> int:
                     "INSERT INTO observatory_fts (document, initiative_id, language) VALUES (%s, %s, %s)",
                     [(r.document, r.initiative_id, r.language) for r in rows],
                 )
+        _catalogue_changed()  # now, for this transaction's own reads ...
+        transaction.on_commit(_catalogue_changed)  # ... and again once others can see the change
     return len(items)
+
+
+def _catalogue_changed() -> None:
+    from asis.observatory.filters import catalogue_changed
+
+    catalogue_changed()
 
 
 def index_prefetch(queryset):  # type: ignore[no-untyped-def]

@@ -21,6 +21,7 @@ from asis.observatory.models import (
     InitiativeOrganisation,
     InitiativeRevision,
 )
+from asis.observatory.filters import catalogue_changed
 from asis.observatory.search import index_initiatives, index_prefetch
 from asis.regions.models import Region
 
@@ -112,6 +113,8 @@ def initiative_set_status(*, actor: Any, initiative: Initiative, status: str, re
                                           note=f"{previous} → {status}", snapshot=initiative_snapshot(initiative))
         audit_record(action=f"asis.initiative.{status}", actor=actor, obj=initiative,
                      before={"status": previous}, after={"status": status, "reason": initiative.moderation_reason})
+        catalogue_changed()
+        transaction.on_commit(catalogue_changed)
     return initiative
 
 

@@ -156,7 +156,13 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")) or "static")
 STATICFILES_DIRS = [
     PACKAGE_DIR / "static",
     ("vendor/htmx", PROJECT_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/leaflet", PROJECT_DIR / "node_modules" / "leaflet" / "dist"),
+    ("vendor/leaflet.markercluster", PROJECT_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
 ]
+# Observatory map: no tile server by default (regions on a plain background); set a tile URL
+# template such as https://tile.example.org/{z}/{x}/{y}.png with its attribution to add one.
+ASIS_MAP_TILES_URL = env_str("MAP_TILES_URL", "")
+ASIS_MAP_TILES_ATTRIBUTION = env_str("MAP_TILES_ATTRIBUTION", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
