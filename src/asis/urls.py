@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 import asis.accounts.api  # noqa: F401  (registers endpoints)
 import asis.core.api  # noqa: F401  (registers endpoints)
+import asis.observatory.api  # noqa: F401  (registers endpoints)
 from asis.core.api_base import api
 
 admin.site.site_header = "ASIS administration"

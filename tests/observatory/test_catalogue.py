@@ -272,3 +272,9 @@ def test_sorts_put_empty_values_last(orgs, sort, expected):
         publish(title="Late", lead=orgs[0], start=date(2024, 1, 1))
     query = CatalogueQuery.from_params({"sort": sort})
     assert list(filters.apply(query).values_list("title", flat=True)) == expected
+
+
+@pytest.mark.parametrize("params", ["year=²²²²", "organisation=¹", "organisation=9999999999999999999999", "page=x",
+                                    "page_size=-5", "sort=evil", "q=%00%ff", "region=" + "A" * 500])
+def test_odd_parameters_never_crash(db, client, params):
+    assert client.get(f"/en/observatory/?{params}").status_code == 200

@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 
 from asis.accounts.access import access_organisation, organisations_for
 from asis.accounts.models import Organisation
-from asis.core.api_base import api
+from asis.core.api_base import ProblemOut, api
 
 
 class MembershipOut(Schema):
@@ -40,7 +40,7 @@ class OrganisationOut(Schema):
         return obj.region.code
 
 
-@api.get("/me", response=MeOut, tags=["accounts"], summary="The authenticated user")
+@api.get("/me", response={200: MeOut, 401: ProblemOut}, tags=["accounts"], summary="The authenticated user")
 def me(request: HttpRequest) -> dict[str, object]:
     user = request.user
     return {
@@ -58,7 +58,7 @@ class MeIn(Schema):
     preferred_language: Literal["en", "fr", "de", "it", "sl"] | None = None
 
 
-@api.patch("/me", response=MeOut, tags=["accounts"], summary="Change your name or language")
+@api.patch("/me", response={200: MeOut, 400: ProblemOut, 401: ProblemOut, 403: ProblemOut, 422: ProblemOut}, tags=["accounts"], summary="Change your name or language")
 def me_update(request: HttpRequest, payload: MeIn) -> dict[str, object]:
     user = request.user
     changes = payload.dict(exclude_none=True)
@@ -69,13 +69,14 @@ def me_update(request: HttpRequest, payload: MeIn) -> dict[str, object]:
     return me(request)
 
 
-@api.get("/organisations", response=list[OrganisationOut], tags=["accounts"],
+@api.get("/organisations", response={200: list[OrganisationOut], 401: ProblemOut}, tags=["accounts"],
          summary="Organisations whose data you may see")
 def organisation_list(request: HttpRequest) -> object:
     return organisations_for(request.user).select_related("region").order_by("name")
 
 
-@api.get("/organisations/{organisation_id}", response=OrganisationOut, tags=["accounts"],
+@api.get("/organisations/{organisation_id}",
+         response={200: OrganisationOut, 401: ProblemOut, 404: ProblemOut, 422: ProblemOut}, tags=["accounts"],
          summary="One organisation you may see")
 def organisation_detail(request: HttpRequest, organisation_id: int) -> Organisation:
     try:

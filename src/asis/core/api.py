@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Schema
 from ninja.errors import HttpError
 
-from asis.core.api_base import api
+from asis.core.api_base import ProblemOut, api
 from asis.core.models import Job
 
 
@@ -38,7 +38,7 @@ def health(request: HttpRequest) -> dict[str, str]:
     return {"status": "ok", "version": __version__}
 
 
-@api.get("/jobs/{job_id}", response=JobOut, tags=["platform"], summary="A background job of yours")
+@api.get("/jobs/{job_id}", response={200: JobOut, 401: ProblemOut, 404: ProblemOut, 422: ProblemOut}, tags=["platform"], summary="A background job of yours")
 def job_detail(request: HttpRequest, job_id: uuid.UUID) -> Job:
     user = request.user
     job = Job.objects.filter(pk=job_id).first()

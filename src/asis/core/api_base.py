@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
@@ -23,6 +23,16 @@ class BearerToken(HttpBearer):
         return record.user
 
 
+
+
+class ProblemOut(Schema):
+    """RFC 9457 problem details, as every error of the API is answered."""
+
+    type: str
+    title: str
+    status: int
+    detail: Any = None
+    errors: list[Any] | None = None
 
 
 api = NinjaAPI(

@@ -71,7 +71,7 @@ class CatalogueQuery:
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> CatalogueQuery:
         sort = str(params.get("sort") or "newest")
-        years = tuple(y for y in _many(params, "year") if y.isdigit() and len(y) == 4)
+        years = tuple(y for y in _many(params, "year") if y.isascii() and y.isdigit() and len(y) == 4)
         return cls(
             q=str(params.get("q") or "")[:200].strip(),
             country=tuple(c.upper() for c in _many(params, "country"))[:10],
@@ -81,7 +81,8 @@ class CatalogueQuery:
             stage=_many(params, "stage")[:10],
             org_type=_many(params, "org_type")[:10],
             year=years[:30],
-            organisation=tuple(o for o in _many(params, "organisation") if o.isdigit())[:20],
+            organisation=tuple(o for o in _many(params, "organisation")
+                               if o.isascii() and o.isdigit() and len(o) <= 12)[:20],
             sort=sort if sort in SORTS else "newest",
             page=_int(params.get("page"), 1, 1, 100_000),
             page_size=_int(params.get("page_size"), 20, 1, MAX_PAGE_SIZE),
