@@ -126,7 +126,7 @@ def _rows_from_csv(data: bytes) -> Iterable[tuple[int, list[str]]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError(_("The file is not UTF-8 text (the byte at position %(position)s is not valid "
-                                "UTF-8). In your spreadsheet, save it as \u201cCSV UTF-8\u201d.")
+                                "UTF-8). In your spreadsheet, save it as “CSV UTF-8”.")
                               % {"position": exc.start}) from exc
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
@@ -229,7 +229,7 @@ class _Row:
                        % {"length": len(value), "limit": max_length})
             return ""
         if value.startswith(FORMULA_PREFIXES):
-            self.error(column, _("The text starts with \u201c%(char)s\u201d, which spreadsheets run as a formula. "
+            self.error(column, _("The text starts with “%(char)s”, which spreadsheets run as a formula. "
                                  "Remove it or start the text differently.") % {"char": value[0]})
             return ""
         if _CONTROL.search(value):
@@ -243,7 +243,7 @@ class _Row:
         if not value:
             return default
         if value not in [o.lower() for o in options]:
-            self.error(column, _("\u201c%(value)s\u201d is not one of: %(choices)s.")
+            self.error(column, _("“%(value)s” is not one of: %(choices)s.")
                        % {"value": value[:60], "choices": ", ".join(options)})
             return default
         return next(o for o in options if o.lower() == value)
@@ -267,7 +267,7 @@ class _Row:
                 raise ValueError(value)
             return date.fromisoformat(value[:10])
         except ValueError:
-            self.error(column, _("\u201c%(value)s\u201d is not a date; write it as YYYY-MM-DD.") % {"value": value})
+            self.error(column, _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": value})
             return None
 
     def number(self, column: str, *, low: float, high: float, integer: bool = False) -> Any:
@@ -275,7 +275,7 @@ class _Row:
         if not value:
             return None
         if value.startswith(("=", "@")):
-            self.error(column, _("The cell starts with \u201c%(char)s\u201d, which spreadsheets run as a formula; "
+            self.error(column, _("The cell starts with “%(char)s”, which spreadsheets run as a formula; "
                                  "write a plain number.") % {"char": value[0]})
             return None
         if "," in value and "." not in value:
@@ -285,10 +285,10 @@ class _Row:
             if not number.is_finite():
                 raise InvalidOperation(value)
         except InvalidOperation:
-            self.error(column, _("\u201c%(value)s\u201d is not a number.") % {"value": value})
+            self.error(column, _("“%(value)s” is not a number.") % {"value": value})
             return None
         if integer and number != number.to_integral_value():
-            self.error(column, _("\u201c%(value)s\u201d is not a whole number.") % {"value": value})
+            self.error(column, _("“%(value)s” is not a whole number.") % {"value": value})
             return None
         if not low <= number <= high:
             self.error(column, _("%(value)s is outside the range %(low)s to %(high)s.")
@@ -304,7 +304,7 @@ class _Row:
             try:
                 check(link)
             except ValidationError:
-                self.error(column, _("\u201c%(link)s\u201d is not a web address (http:// or https://).")
+                self.error(column, _("“%(link)s” is not a web address (http:// or https://).")
                            % {"link": link[:200]})
         if len(links) > 20:
             self.error(column, _("At most %(limit)s links are allowed.") % {"limit": 20})
@@ -344,10 +344,10 @@ def _organisation(row: _Row, lookups: _Lookups, column: str) -> Organisation | N
     if len(matches) == 1:
         return matches[0]
     if matches:
-        row.error(column, _("Several organisations are called \u201c%(name)s\u201d; give the id instead "
+        row.error(column, _("Several organisations are called “%(name)s”; give the id instead "
                             "(one of %(ids)s).") % {"name": value, "ids": ", ".join(str(o.pk) for o in matches)})
     else:
-        row.error(column, _("No organisation \u201c%(name)s\u201d; import it first or give its id.") % {"name": value})
+        row.error(column, _("No organisation “%(name)s”; import it first or give its id.") % {"name": value})
     return None
 
 
