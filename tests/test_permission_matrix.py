@@ -95,6 +95,16 @@ def _make_admin_object(model):
         from asis.core.jobs import run_job
 
         return model.objects.get(pk=run_job.enqueue("00000000-0000-0000-0000-000000000000").id)
+    if model._meta.label_lower in {"observatory.initiative", "observatory.initiativerevision"}:
+        from asis.observatory.models import Initiative
+        from asis.observatory.services import initiative_save
+        from asis.regions.models import Region
+
+        initiative = initiative_save(actor=None, initiative=Initiative(title="Admin test", summary="For the matrix"),
+                                     regions=[Region.objects.get(code="AT33")])
+        return initiative if model is Initiative else initiative.revisions.first()
+    if model._meta.label_lower in {"observatory.challenge", "observatory.axis"}:
+        return model.objects.create(code=f"matrix-{model._meta.model_name}", name="Matrix term")
     if model._meta.label_lower == "auth.group":
         return model.objects.create(name="editors")
     if model._meta.app_label == "axes":

@@ -4,6 +4,7 @@ by clicking its shape and by its keyboard link; axe checks every page."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +86,14 @@ def test_search_filter_map_and_region(page, catalogue):
     page.wait_for_url("**/observatory/initiatives/*/")
     page.check()
     assert "CC BY 4.0" in page.inner_text("main")
+
+    # download the current filter as an export (open data)
+    page.goto("/en/observatory/?region=ITH1")
+    page.click("text=Download these results")
+    page.wait_for_url("**/observatory/export/**")
+    page.check()
+    with page.expect_download() as download_info:
+        page.click("a[href*='export.csv']")
+    rows = Path(download_info.value.path()).read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("id,") and len(rows) >= 2
+    assert all("ITH1" in row for row in rows[1:])
