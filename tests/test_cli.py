@@ -67,7 +67,7 @@ def test_restore_of_a_broken_file_changes_nothing(tmp_path):
 
 
 def test_demo_is_deterministic_and_covers_all_regions():
-    size = DemoSize(organisations_per_region=2, members_per_organisation=4)
+    size = DemoSize(organisations_per_region=2, members_per_organisation=4, initiatives=50)
     demo_generate(seed=11, size=size)
     first = list(Organisation.objects.order_by("pk").values("name", "region__code", "description", "translations"))
     people = list(User.objects.order_by("pk").values_list("email", "full_name"))
@@ -77,6 +77,9 @@ def test_demo_is_deterministic_and_covers_all_regions():
     languages = set(Organisation.objects.values_list("original_language", flat=True))
     assert languages == {"de", "fr", "it", "sl"}
     assert demo_generate(seed=11, size=size)["status"] == "demo data already present"
+    from asis.observatory.models import Initiative
+
+    Initiative.objects.all().delete()  # organisations are protected while initiatives name them
     User.objects.all().delete()
     Organisation.objects.all().delete()
     demo_generate(seed=11, size=size)

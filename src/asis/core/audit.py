@@ -56,6 +56,23 @@ def compute_hash(
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
 
+def entry_hash(entry: AuditEntry) -> str:
+    """The hash an entry must carry, from its content and its ``prev_hash``."""
+    return compute_hash(
+        prev_hash=entry.prev_hash,
+        seq=entry.seq,
+        created_at=entry.created_at,
+        actor_id=entry.actor_id,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        object_repr=entry.object_repr,
+        organisation_id=entry.organisation_id,
+        before=entry.before,
+        after=entry.after,
+    )
+
+
 def object_label(obj: models.Model | None) -> tuple[str, str, str]:
     """Type, id and a label without personal data (users appear by number only)."""
     if obj is None:
@@ -102,19 +119,7 @@ def audit_record(
             after=after_n,
             prev_hash=prev_hash,
         )
-        entry.entry_hash = compute_hash(
-            prev_hash=prev_hash,
-            seq=seq,
-            created_at=created_at,
-            actor_id=actor_id,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            object_repr=object_repr,
-            organisation_id=organisation_id,
-            before=before_n,
-            after=after_n,
-        )
+        entry.entry_hash = entry_hash(entry)
         entry.save()
     return entry
 
@@ -148,19 +153,7 @@ def audit_verify(progress: Callable[[int, int], None] | None = None) -> ChainRep
             return ChainReport(checked, False, expected_seq, "entry missing (sequence gap)")
         if entry.prev_hash != prev_hash:
             return ChainReport(checked, False, entry.seq, "link to the previous entry is broken")
-        recomputed = compute_hash(
-            prev_hash=entry.prev_hash,
-            seq=entry.seq,
-            created_at=entry.created_at,
-            actor_id=entry.actor_id,
-            action=entry.action,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            object_repr=entry.object_repr,
-            organisation_id=entry.organisation_id,
-            before=entry.before,
-            after=entry.after,
-        )
+        recomputed = entry_hash(entry)
         if recomputed != entry.entry_hash:
             return ChainReport(checked, False, entry.seq, "content does not match its hash")
         prev_hash = entry.entry_hash
