@@ -116,6 +116,9 @@ ADMIN_EXCEPTIONS: dict[str, Rule] = {
     "admin:django_tasks_database_dbtaskresult_delete": Rule(NOBODY),
     "admin:autocomplete": Rule(ADMIN_ONLY, data={"app_label": "accounts", "model_name": "membership",
                                                  "field_name": "user", "term": "a"}),
+    # Revisions are the record of what changed: read-only, even for admins.
+    "admin:observatory_initiativerevision_add": Rule(NOBODY),
+    "admin:observatory_initiativerevision_delete": Rule(NOBODY),
     # Records written only by the platform itself.
     "admin:core_job_add": Rule(NOBODY),
     "admin:django_tasks_database_dbtaskresult_add": Rule(NOBODY),

@@ -34,8 +34,10 @@ def _allow_sync_orm_beside_playwright() -> Any:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(scope="session")
-def browser() -> Any:
+@pytest.fixture(scope="package")
+def browser(_allow_sync_orm_beside_playwright: Any) -> Any:
+    """One browser for the browser tests; stopped (with Playwright's event loop) when they end,
+    so the tests after them run in a plain synchronous thread again."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 SUBCOMMAND_MODULES = (
     "asis.cli.platform",
     "asis.cli.assess",
+    "asis.cli.observatory",
 )
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.cache import cache
-
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import ExtractYear
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from asis.accounts.models import Organisation
 from asis.core.audit import audit_record
+from asis.observatory.filters import catalogue_changed
 from asis.observatory.models import (
     Axis,
     Challenge,
@@ -21,7 +22,6 @@ from asis.observatory.models import (
     InitiativeOrganisation,
     InitiativeRevision,
 )
-from asis.observatory.filters import catalogue_changed
 from asis.observatory.search import index_initiatives, index_prefetch
 from asis.regions.models import Region
 

@@ -93,6 +93,8 @@ def initiative_detail(request: HttpRequest, initiative_id: int) -> HttpResponse:
         "licence_name": licence[0],
         "licence_url": licence[1],
         "is_published": initiative.status == Initiative.Status.PUBLISHED,
+        "can_edit": request.user.is_authenticated and (
+            request.user.can_moderate or initiative.submitted_by_id == request.user.pk),
     })
 
 
