@@ -97,17 +97,30 @@ def _fts5_query(text: str) -> str:
     return " ".join(f'"{token}"*' for token in tokens[:20])
 
 
+def matching_ids(text: str) -> list[int] | None:
+    """Ids of initiatives (any status) whose documents match ``text``; None for text without words."""
+    if not _TOKEN.search(text or ""):
+        return None
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT DISTINCT initiative_id FROM observatory_fts WHERE observatory_fts MATCH %s",
+                           [_fts5_query(text)])
+            return [row[0] for row in cursor.fetchall()]
+    return list(InitiativeSearch.objects.filter(_pg_condition(text)).values_list("initiative_id", flat=True)
+                .distinct())
+
+
+def _pg_condition(text: str) -> Q:
+    condition = Q()
+    for lang, config in PG_CONFIGS.items():
+        condition |= Q(language=lang, vector=SearchQuery(text, config=config, search_type="websearch"))
+    return condition
+
+
 def filter_by_text(queryset, text: str):  # type: ignore[no-untyped-def]
     """Restrict an Initiative queryset to those matching ``text`` (unchanged for text without words)."""
     if not _TOKEN.search(text or ""):
         return queryset
     if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT DISTINCT initiative_id FROM observatory_fts WHERE observatory_fts MATCH %s",
-                           [_fts5_query(text)])
-            ids = [row[0] for row in cursor.fetchall()]
-        return queryset.filter(pk__in=ids)
-    condition = Q()
-    for lang, config in PG_CONFIGS.items():
-        condition |= Q(language=lang, vector=SearchQuery(text, config=config, search_type="websearch"))
-    return queryset.filter(pk__in=InitiativeSearch.objects.filter(condition).values("initiative_id"))
+        return queryset.filter(pk__in=matching_ids(text) or [])
+    return queryset.filter(pk__in=InitiativeSearch.objects.filter(_pg_condition(text)).values("initiative_id"))

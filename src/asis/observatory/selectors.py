@@ -8,7 +8,7 @@ the number of rows shown (prefetches), which the tests pin down.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -82,6 +82,27 @@ class _KnownCountPaginator(Paginator):
     def __init__(self, *args: Any, known_count: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.__dict__["count"] = known_count  # pre-fills the cached_property
+
+
+class _IdResults(Sequence[Initiative]):
+    """Initiatives by a list of ordered ids, fetched (with list prefetches) one page at a time."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, item: Any) -> Any:
+        if isinstance(item, slice):
+            chunk = self.ids[item]
+            found = {i.pk: i for i in initiative_list_prefetch(Initiative.objects.filter(pk__in=chunk))}
+            return [found[pk] for pk in chunk if pk in found]
+        return self[item:item + 1][0]
+
+
+def paginate_ids(ids: list[int], *, page: Any, page_size: int) -> Page:
+    return Paginator(_IdResults(ids), page_size).get_page(page)
 
 
 def paginate(queryset: Any, *, page: Any, page_size: int, count: int | None = None) -> Page:

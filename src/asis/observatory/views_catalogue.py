@@ -51,9 +51,7 @@ def _querystring(pairs: list[tuple[str, str]] | tuple[tuple[str, str], ...], **e
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
     query = CatalogueQuery.from_params(request.GET)
-    results = selectors.initiative_list_prefetch(filters.apply(query))
-    page = selectors.paginate(results, page=query.page, page_size=query.page_size,
-                              count=filters.result_count(query))
+    page = selectors.paginate_ids(filters.ordered_ids(query), page=query.page, page_size=query.page_size)
     labels = selectors.facet_labels(query)
     legends = {key: str(label) for key, label in FACET_LEGENDS.items()}
     params = query.to_params()

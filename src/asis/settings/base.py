@@ -162,6 +162,10 @@ STATICFILES_DIRS = [
 # Observatory map: no tile server by default (regions on a plain background); set a tile URL
 # template such as https://tile.example.org/{z}/{x}/{y}.png with its attribution to add one.
 ASIS_MAP_TILES_URL = env_str("MAP_TILES_URL", "")
+# Observatory: facet counts and ordering from an in-memory index per process (see facet_index.py);
+# how often (seconds) a process checks whether another process changed the catalogue.
+ASIS_FACET_INDEX = env_bool("FACET_INDEX", True)
+ASIS_FACET_INDEX_CHECK_SECONDS = float(env_str("FACET_INDEX_CHECK_SECONDS", "2") or "2")
 ASIS_MAP_TILES_ATTRIBUTION = env_str("MAP_TILES_ATTRIBUTION", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
