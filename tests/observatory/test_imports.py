@@ -204,27 +204,24 @@ def test_huge_cells_are_row_errors(editor):
 
 
 def test_commit_is_all_or_nothing(editor, monkeypatch):
+    """A failure after the rows were inserted (here: while indexing them) rolls everything back."""
+    from django.db import DatabaseError
+
     from asis.observatory import services
 
     rows = [initiative_row(title=f"Initiative {n}") for n in range(5)]
     token = token_of(upload(editor, to_csv(rows)))
     before = counts()
-    real_save = services.initiative_save
-    calls = {"n": 0}
 
-    def failing_save(**kwargs: Any) -> Any:
-        calls["n"] += 1
-        if calls["n"] == 4:
-            from django.core.exceptions import ValidationError
+    def failing_index(initiatives: Any) -> int:
+        assert Initiative.objects.filter(title__startswith="Initiative ").count() == 5  # inserted ...
+        raise DatabaseError("disk full")
 
-            raise ValidationError({"title": ["Refused for the test."]})
-        return real_save(**kwargs)
-
-    monkeypatch.setattr(services, "initiative_save", failing_save)
+    monkeypatch.setattr(services, "index_initiatives", failing_index)
     response = editor.post(COMMIT, {"token": token})
     assert response.status_code == 400
-    assert "Refused for the test." in response.content.decode()
-    assert counts() == before and calls["n"] == 5
+    assert "nothing was saved" in response.content.decode()
+    assert counts() == before  # ... and rolled back
 
 
 def test_large_files_are_imported_by_a_background_job(editor, world, monkeypatch):

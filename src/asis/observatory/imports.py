@@ -439,23 +439,27 @@ def validate(kind: str, table: Table) -> tuple[list[Validated], list[RowError]]:
 def import_commit(*, actor: Any, kind: str, table: Table, progress: Callable[[int], None] | None = None) -> int:
     """Validate again (the data may have changed since the preview) and save every row in one
     transaction; raise ``ImportRejected`` with the row errors, leaving the database untouched."""
-    from asis.observatory.services import initiative_save
+    from asis.observatory.services import initiatives_bulk_create
 
     items, errors = validate(kind, table)
     if errors:
         raise ImportRejected(errors)
     now = timezone.now()
+    if kind == "initiatives":
+        try:
+            initiatives_bulk_create(actor=actor, note="import", action="asis.observatory.initiatives_imported", items=[
+                (Initiative(status=Initiative.Status.PUBLISHED, published_at=now, submitted_by=actor, **item.fields),
+                 item.relations) for item in items])
+        except DatabaseError as exc:
+            raise ImportRejected([RowError(0, "", _("The database refused the import; nothing was saved."))]) from exc
+        if progress:
+            progress(len(items))
+        return len(items)
     with transaction.atomic():
         for n, item in enumerate(items, start=1):
             try:
-                if kind == "initiatives":
-                    initiative = Initiative(status=Initiative.Status.PUBLISHED, published_at=now,
-                                            submitted_by=actor, **item.fields)
-                    initiative_save(actor=actor, initiative=initiative, note="import",
-                                    action="asis.initiative.imported", **item.relations)
-                else:
-                    organisation_create(actor=actor, status=Organisation.Status.PUBLISHED,
-                                        submitted_by=actor, **item.fields)
+                organisation_create(actor=actor, status=Organisation.Status.PUBLISHED,
+                                    submitted_by=actor, **item.fields)
             except ValidationError as exc:
                 errors.extend(RowError(item.row, "" if c == "__all__" else c, m)
                               for c, ms in getattr(exc, "message_dict", {"": exc.messages}).items() for m in ms)
@@ -466,7 +470,7 @@ def import_commit(*, actor: Any, kind: str, table: Table, progress: Callable[[in
                 progress(n)
         if errors:
             raise ImportRejected(errors)
-        audit_record(action=f"asis.observatory.{kind}_imported", actor=actor, after={"rows": len(items)})
+        audit_record(action="asis.observatory.organisations_imported", actor=actor, after={"rows": len(items)})
     return len(items)
 
 

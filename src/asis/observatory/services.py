@@ -3,6 +3,7 @@ revision (for the edit history) and refreshes the search documents."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -38,8 +39,6 @@ def initiative_snapshot(initiative: Initiative) -> dict[str, Any]:
     data["organisations"] = sorted(
         [link.organisation_id, link.role] for link in initiative.organisation_links.all()
     )
-    import json
-
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
@@ -86,6 +85,58 @@ def initiative_save(
         )
         index_initiatives(index_prefetch(Initiative.objects.filter(pk=initiative.pk)))
     return initiative
+
+
+def initiatives_bulk_create(
+    *,
+    actor: Any,
+    items: Sequence[tuple[Initiative, dict[str, Any]]],
+    note: str = "",
+    action: str = "asis.initiative.imported",
+) -> list[Initiative]:
+    """Create many already-validated initiatives at once (imports): bulk inserts, one revision
+    each, ONE audit entry naming every created id, and the search documents in batches.
+
+    ``items`` pairs an unsaved, validated Initiative with its relations: ``regions``,
+    ``challenges``, ``axes`` (model instances) and ``organisations`` ([(organisation, role)]).
+    """
+    if not items:
+        return []
+    author = actor if _is_user(actor) else None
+    with transaction.atomic():
+        created = Initiative.objects.bulk_create([initiative for initiative, _r in items], batch_size=1000)
+        if any(i.pk is None for i in created):  # pragma: no cover - every supported database returns ids
+            raise RuntimeError("the database did not return the new ids")
+        region_rows, challenge_rows, axis_rows, org_rows, revisions = [], [], [], [], []
+        through = (Initiative.regions.through, Initiative.challenges.through, Initiative.axes.through)
+        for initiative, relations in zip(created, (r for _i, r in items), strict=True):
+            regions = list(relations.get("regions", ()))
+            challenges = list(relations.get("challenges", ()))
+            axes = list(relations.get("axes", ()))
+            organisations = list(relations.get("organisations", ()))
+            region_rows += [through[0](initiative_id=initiative.pk, region_id=r.pk) for r in regions]
+            challenge_rows += [through[1](initiative_id=initiative.pk, challenge_id=c.pk) for c in challenges]
+            axis_rows += [through[2](initiative_id=initiative.pk, axis_id=a.pk) for a in axes]
+            org_rows += [InitiativeOrganisation(initiative=initiative, organisation=o, role=role)
+                         for o, role in organisations]
+            snapshot = model_to_dict(initiative, exclude=SNAPSHOT_EXCLUDE)
+            snapshot.update(
+                translations=initiative.translations,
+                regions=sorted(r.code for r in regions),
+                challenges=sorted(c.code for c in challenges),
+                axes=sorted(a.code for a in axes),
+                organisations=sorted([o.pk, role] for o, role in organisations),
+            )
+            revisions.append(InitiativeRevision(initiative=initiative, author=author, note=note[:300],
+                                                snapshot=json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))))
+        for model, rows in zip((*through, InitiativeOrganisation, InitiativeRevision),
+                               (region_rows, challenge_rows, axis_rows, org_rows, revisions), strict=True):
+            model.objects.bulk_create(rows, batch_size=2000)
+        audit_record(action=action, actor=actor, after={"count": len(created), "ids": [i.pk for i in created]})
+        ids = [i.pk for i in created]
+        for start in range(0, len(ids), 1000):
+            index_initiatives(index_prefetch(Initiative.objects.filter(pk__in=ids[start:start + 1000])))
+    return created
 
 
 def initiative_set_status(*, actor: Any, initiative: Initiative, status: str, reason: str = "") -> Initiative:
