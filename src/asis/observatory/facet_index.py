@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ from django.db.models import Count, Max
 from asis.observatory.models import Initiative, InitiativeOrganisation
 
 MULTI_FACETS = ("country", "region", "challenge", "axis", "org_type", "organisation")
+MEMO_SIZE = 256
 _INT_MIN = np.iinfo(np.int64).min
 _INT_MAX = np.iinfo(np.int64).max
 
@@ -112,6 +114,11 @@ class FacetIndex:
             "org_type": _pairs(self.ids, [(i, t) for i, _o, t in orgs], self.ids),
             "organisation": _pairs(self.ids, [(i, str(o)) for i, o, _t in orgs], self.ids),
         }
+        # Small LRU memories of this index's answers (they die with the index when data change):
+        # full-text matches per text, and masks per query.
+        self._texts: OrderedDict[str, np.ndarray | None] = OrderedDict()
+        self._masks: OrderedDict[tuple[Any, ...], dict[str, np.ndarray]] = OrderedDict()
+        self._memo_lock = threading.Lock()
 
     # -- masks -------------------------------------------------------------------------------
 
@@ -127,7 +134,22 @@ class FacetIndex:
         wanted = [codes.lookup[v] for v in selected if v in codes.lookup]
         return np.isin(codes.codes, wanted) if wanted else np.zeros(self.size, dtype=bool)
 
+    def _remember(self, memo: OrderedDict[Any, Any], key: Any, compute: Any) -> Any:
+        with self._memo_lock:
+            if key in memo:
+                memo.move_to_end(key)
+                return memo[key]
+        value = compute()
+        with self._memo_lock:
+            memo[key] = value
+            while len(memo) > MEMO_SIZE:
+                memo.popitem(last=False)
+        return value
+
     def _text_mask(self, text: str) -> np.ndarray | None:
+        return self._remember(self._texts, text.strip().casefold(), lambda: self._match(text))
+
+    def _match(self, text: str) -> np.ndarray | None:
         from asis.observatory.search import matching_ids
 
         found = matching_ids(text)
@@ -137,6 +159,10 @@ class FacetIndex:
         return np.isin(self.ids, wanted, assume_unique=True)
 
     def masks(self, query: Any) -> dict[str, np.ndarray]:
+        key = tuple(getattr(query, f) for f in (*MULTI_FACETS, "stage", "year", "q"))
+        return self._remember(self._masks, key, lambda: self._build_masks(query))
+
+    def _build_masks(self, query: Any) -> dict[str, np.ndarray]:
         masks: dict[str, np.ndarray] = {}
         for facet in (*MULTI_FACETS, "stage", "year"):
             selected = getattr(query, facet)
