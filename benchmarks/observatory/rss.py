@@ -28,10 +28,13 @@ def rss_kib(pid: int) -> int:
 
 def children(pid: int) -> list[int]:
     found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        path = task / "children"
-        if path.exists():
-            found += [int(p) for p in path.read_text().split()]
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            path = task / "children"
+            if path.exists():
+                found += [int(p) for p in path.read_text().split()]
+    except FileNotFoundError:  # the process (or one of its threads) ended while we looked
+        pass
     return found
 
 
