@@ -4,6 +4,8 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import translation
+from django.utils.translation import gettext
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -53,6 +55,16 @@ def test_password_reset_by_email(client, db):
     response = client.post(form_url, {"new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase"})
     assert response.status_code == 302
     assert User.objects.get(email="ana@example.org").check_password("a-new-long-passphrase")
+
+
+def test_password_reset_mail_in_the_users_language(client, db):
+    make_user("ana@example.org", preferred_language="sl")
+    client.post("/en/accounts/password-reset/", {"email": "ana@example.org"})
+    message = mail.outbox[0]
+    with translation.override("sl"):
+        assert message.subject == gettext("Reset your ASIS password")
+    assert message.subject != "Reset your ASIS password"
+    assert "/sl/accounts/password-reset/" in message.body
 
 
 def test_password_reset_for_unknown_address_reveals_nothing(client, db):

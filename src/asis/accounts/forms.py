@@ -4,7 +4,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from asis.accounts.models import Membership, Organisation, Role, User
@@ -109,3 +110,13 @@ class SignupForm(forms.ModelForm):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+class LocalisedPasswordResetForm(PasswordResetForm):
+    """Writes the reset e-mail (and its link) in the recipient's preferred language."""
+
+    def send_mail(self, subject_template_name: str, email_template_name: str, context: dict[str, Any],
+                  from_email: str | None, to_email: str, html_email_template_name: str | None = None) -> None:
+        with translation.override(getattr(context.get("user"), "preferred_language", None) or "en"):
+            super().send_mail(subject_template_name, email_template_name, context, from_email, to_email,
+                              html_email_template_name)

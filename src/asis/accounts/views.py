@@ -27,6 +27,7 @@ from asis.accounts.forms import (
     ApiTokenForm,
     DeleteAccountForm,
     EmailAuthenticationForm,
+    LocalisedPasswordResetForm,
     ProfileForm,
     SignupForm,
     TokenForm,
@@ -41,6 +42,7 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = LocalisedPasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
