@@ -60,6 +60,14 @@ def test_search_filter_map_and_region(page, catalogue):
     assert "© EuroGeographics for the administrative boundaries" in page.inner_text("main")
     assert page.locator(".region-table tbody tr").count() == 42
 
+    # markers and cluster bubbles are focusable buttons with a text for screen readers
+    page.wait_for_selector(".leaflet-marker-icon")
+    icons = page.locator(".leaflet-marker-icon")
+    assert all(icons.nth(i).get_attribute("tabindex") == "0" for i in range(icons.count()))
+    clusters = page.locator(".marker-cluster")
+    if clusters.count():
+        assert "press Enter to zoom in" in clusters.first.inner_text()
+
     # keyboard: a region shape is focusable and opens the profile with Enter
     shape = page.locator("path[data-region='AT33']")
     assert shape.get_attribute("tabindex") == "0"

@@ -87,7 +87,25 @@
       .then(function (r) { return r.json(); })
       .then(function (data) {
         if (!data.features || !data.features.length) { return; }
-        var cluster = L.markerClusterGroup({ showCoverageOnHover: false });
+        // Cluster bubbles are Leaflet markers: focusable buttons (Enter zooms in). Their text says
+        // what they are, for screen readers, beside the visible count.
+        var cluster = L.markerClusterGroup({
+          showCoverageOnHover: false,
+          iconCreateFunction: function (group) {
+            var n = group.getChildCount();
+            var size = n < 10 ? "small" : (n < 100 ? "medium" : "large");
+            var box = document.createElement("div");
+            var count = document.createElement("span");
+            count.textContent = String(n);
+            var hidden = document.createElement("span");
+            hidden.className = "visually-hidden";
+            hidden.textContent = " " + d.labelCluster;
+            count.appendChild(hidden);
+            box.appendChild(count);
+            return L.divIcon({ html: box.outerHTML, className: "marker-cluster marker-cluster-" + size,
+                               iconSize: L.point(40, 40) });
+          }
+        });
         data.features.forEach(function (f) {
           var c = f.geometry.coordinates;
           var marker = L.marker([c[1], c[0]], { title: f.properties.title, alt: f.properties.title });
