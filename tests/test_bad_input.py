@@ -89,3 +89,18 @@ def test_404_page_is_translated(client, db):
     response = client.get("/de/does-not-exist/")
     assert response.status_code == 404
     assert '<html lang="de">' in response.content.decode()
+
+
+def test_api_is_rate_limited(world, settings):
+    settings.ASIS_API_RATE_ANONYMOUS = "3/m"
+    from django.test import Client
+
+    client = Client()
+    statuses = [client.get("/api/v1/regions").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = client.get("/api/v1/regions")
+    assert response["Content-Type"] == "application/problem+json"
+    assert client.get("/api/v1/health").status_code == 200  # the health check is never limited
+    settings.ASIS_API_RATE_AUTHENTICATED = "2/m"
+    member = world.client_for("member")
+    assert [member.get("/api/v1/me").status_code for _ in range(3)] == [200, 200, 429]

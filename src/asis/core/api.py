@@ -31,7 +31,7 @@ class JobOut(Schema):
     finished_at: datetime | None = None
 
 
-@api.get("/health", auth=None, response=HealthOut, tags=["platform"], summary="Service health")
+@api.get("/health", auth=None, throttle=[], response=HealthOut, tags=["platform"], summary="Service health")
 def health(request: HttpRequest) -> dict[str, str]:
     from asis import __version__
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from asis.accounts.models import ApiToken
 
@@ -35,6 +37,28 @@ class ProblemOut(Schema):
     errors: list[Any] | None = None
 
 
+class _SettingRate:
+    """A throttle whose rate is read from a setting at each request (empty: no limit)."""
+
+    setting = ""
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        rate = getattr(settings, self.setting, None)
+        if not rate:
+            return True
+        self.rate = rate
+        self.num_requests, self.duration = self.parse_rate(rate)  # type: ignore[attr-defined]
+        return bool(super().allow_request(request))  # type: ignore[misc]
+
+
+class AnonymousRate(_SettingRate, AnonRateThrottle):
+    setting = "ASIS_API_RATE_ANONYMOUS"
+
+
+class UserRate(_SettingRate, AuthRateThrottle):
+    setting = "ASIS_API_RATE_AUTHENTICATED"
+
+
 api = NinjaAPI(
     title="ASIS API",
     version="1",
@@ -42,6 +66,7 @@ api = NinjaAPI(
     "authentication; everything else needs a personal token (Authorization: Bearer ...).",
     urls_namespace="api",
     auth=[BearerToken(), django_auth],
+    throttle=[AnonymousRate("1/s"), UserRate("1/s")],  # real rates come from the settings
 )
 
 

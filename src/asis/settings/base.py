@@ -215,6 +215,9 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+# REST API rate limits per client address (anonymous) or per user, e.g. "120/m"; empty: no limit.
+ASIS_API_RATE_ANONYMOUS = env_str("API_RATE_ANONYMOUS", "300/m")
+ASIS_API_RATE_AUTHENTICATED = env_str("API_RATE_AUTHENTICATED", "1200/m")
 CSRF_FAILURE_VIEW = "asis.core.views.csrf_failure"
 WHITENOISE_USE_FINDERS = env_bool("SERVE_STATIC_FROM_FINDERS", True)
 ASIS_JOB_MODULES = env_list("JOB_MODULES", [])

@@ -25,3 +25,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ASIS_FACET_INDEX_CHECK_SECONDS = 0.0  # tests change data directly: always compare the signature
+ASIS_API_RATE_ANONYMOUS = ""  # the API's rate limits are switched on by the tests that check them
+ASIS_API_RATE_AUTHENTICATED = ""
