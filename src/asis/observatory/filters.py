@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.db.models.functions import ExtractYear
 
-from asis.observatory.models import Initiative
+from asis.observatory.models import Initiative, InitiativeOrganisation
 from asis.observatory.search import filter_by_text
 
 # Empty values sort last on every database (PostgreSQL puts NULLs first in descending order).
@@ -110,28 +110,33 @@ def published() -> QuerySet[Initiative]:
     return Initiative.objects.filter(status=Initiative.Status.PUBLISHED)
 
 
+def _exists(model: Any, **conditions: Any) -> Exists:
+    return Exists(model.objects.filter(initiative_id=OuterRef("pk"), **conditions))
+
+
 def apply(query: CatalogueQuery, queryset: QuerySet[Initiative] | None = None) -> QuerySet[Initiative]:
+    """Initiatives matching ``query``. Many-valued relations are tested with EXISTS, so rows are
+    never multiplied and no DISTINCT or nested IN is needed (planners handle this shape well)."""
     qs = published() if queryset is None else queryset
+    regions = Initiative.regions.through
     if query.country:
-        qs = qs.filter(regions__country__in=query.country)
+        qs = qs.filter(_exists(regions, region__country__in=query.country))
     if query.region:
-        qs = qs.filter(regions__code__in=query.region)
+        qs = qs.filter(_exists(regions, region__code__in=query.region))
     if query.challenge:
-        qs = qs.filter(challenges__code__in=query.challenge)
+        qs = qs.filter(_exists(Initiative.challenges.through, challenge__code__in=query.challenge))
     if query.axis:
-        qs = qs.filter(axes__code__in=query.axis)
+        qs = qs.filter(_exists(Initiative.axes.through, axis__code__in=query.axis))
     if query.stage:
         qs = qs.filter(stage__in=query.stage)
     if query.org_type:
-        qs = qs.filter(organisation_links__organisation__type__in=query.org_type)
+        qs = qs.filter(_exists(InitiativeOrganisation, organisation__type__in=query.org_type))
     if query.year:
         qs = qs.filter(start_date__year__in=[int(y) for y in query.year])
     if query.organisation:
-        qs = qs.filter(organisation_links__organisation_id__in=[int(o) for o in query.organisation])
+        qs = qs.filter(_exists(InitiativeOrganisation, organisation_id__in=[int(o) for o in query.organisation]))
     if query.q:
         qs = filter_by_text(qs, query.q)
-    if any((query.country, query.region, query.challenge, query.axis, query.org_type, query.organisation)):
-        qs = Initiative.objects.filter(pk__in=qs.values("pk"))  # joins on many-valued relations duplicate rows
     return qs.order_by(*SORTS[query.sort])
 
 
@@ -161,8 +166,7 @@ def sql_facet_counts(query: CatalogueQuery, facet: str) -> dict[str, int]:
                 .values("value").annotate(n=Count("pk", distinct=True)))
         return {str(r["value"]): r["n"] for r in rows}
     path = _FACET_FIELDS[facet]
-    rows = (Initiative.objects.filter(pk__in=base.values("pk")).values(path)
-            .annotate(n=Count("pk", distinct=True)).order_by())
+    rows = base.values(path).annotate(n=Count("pk", distinct=True)).order_by()
     return {str(r[path]): r["n"] for r in rows if r[path] is not None}
 
 

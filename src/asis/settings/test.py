@@ -19,6 +19,9 @@ else:
     # A file (not :memory:) so that worker subprocesses in tests see the same database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A query that runs away fails the test after a minute instead of stalling the whole run.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c statement_timeout=60000"
 AXES_FAILURE_LIMIT = 5
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
