@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import json
 import zipfile
 
@@ -29,6 +30,10 @@ def test_backup_restore_round_trip_loses_nothing(tmp_path):
     org = Organisation.objects.order_by("pk").first()
     org.set_translation("it", "description", "Testo tradotto")
     org.save()
+    # A time whose microseconds are below one millisecond is where millisecond JSON loses data.
+    User.objects.filter(pk=User.objects.order_by("pk").first().pk).update(
+        date_joined=datetime.datetime(2026, 1, 2, 3, 4, 5, 123, tzinfo=datetime.UTC))
+    exact = list(User.objects.order_by("pk").values_list("date_joined", flat=True))
     before = _snapshot()
     path = tmp_path / "backup.zip"
     manifest = backup_write(path)
@@ -39,6 +44,7 @@ def test_backup_restore_round_trip_loses_nothing(tmp_path):
 
     backup_restore(path)
     assert _snapshot() == before
+    assert list(User.objects.order_by("pk").values_list("date_joined", flat=True)) == exact
     assert audit_verify().ok
     # The append-only triggers are back after a restore.
     with pytest.raises(Exception):

@@ -6,6 +6,7 @@ checks constraints and record counts, and verifies the audit chain before commit
 
 from __future__ import annotations
 
+import datetime
 import json
 import zipfile
 from pathlib import Path
@@ -15,6 +16,7 @@ from django.apps import apps
 from django.core import serializers
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -44,6 +46,18 @@ class BackupError(Exception):
     pass
 
 
+class _LosslessEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts times to milliseconds; a backup keeps the microseconds."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime):
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        if isinstance(o, datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def _label(model: type[models.Model]) -> str:
     return f"{model._meta.app_label}.{model._meta.model_name}"
 
@@ -68,7 +82,7 @@ def backup_write(path: str | Path, *, console: Console | None = None) -> dict[st
             label = _label(model)
             queryset = model._default_manager.order_by("pk")
             data = serializers.serialize(
-                "json", queryset.iterator(chunk_size=2000), use_natural_foreign_keys=True
+                "json", queryset.iterator(chunk_size=2000), use_natural_foreign_keys=True, cls=_LosslessEncoder
             )
             archive.writestr(f"data/{label}.json", data)
             counts[label] = queryset.count()
