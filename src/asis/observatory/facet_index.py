@@ -196,6 +196,9 @@ class FacetIndex:
             labels = codes.labels
         return {labels[k]: int(c) for k, c in enumerate(counts) if c}
 
+    def count(self, masks: dict[str, np.ndarray]) -> int:
+        return int(np.count_nonzero(self._combined(masks)))
+
     def ordered_ids(self, masks: dict[str, np.ndarray], sort: str) -> np.ndarray:
         """Ids of the matching initiatives in the catalogue's order (see filters.SORTS)."""
         positions = np.flatnonzero(self._combined(masks))

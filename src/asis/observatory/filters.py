@@ -184,7 +184,12 @@ def _facets(query: CatalogueQuery) -> dict[str, dict[str, int]]:
 
 def result_count(query: CatalogueQuery) -> int:
     """Number of results of ``query`` (cached like the facets)."""
-    return _cached("count", query, lambda: len(ordered_ids(query)) if _index() else apply(query).count())
+    return _cached("count", query, lambda: _count(query))
+
+
+def _count(query: CatalogueQuery) -> int:
+    index = _index()
+    return index.count(index.masks(query)) if index is not None else apply(query).count()
 
 
 def ordered_ids(query: CatalogueQuery) -> list[int]:

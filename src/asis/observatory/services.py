@@ -31,13 +31,25 @@ SNAPSHOT_EXCLUDE = ("id", "organisations", "regions", "challenges", "axes", "tra
 
 def initiative_snapshot(initiative: Initiative) -> dict[str, Any]:
     """Plain JSON of everything an editor may change, for revisions and diffs."""
+    return _snapshot(
+        initiative,
+        regions=initiative.regions.values_list("code", flat=True),
+        challenges=initiative.challenges.values_list("code", flat=True),
+        axes=initiative.axes.values_list("code", flat=True),
+        organisations=((link.organisation_id, link.role) for link in initiative.organisation_links.all()),
+    )
+
+
+def _snapshot(initiative: Initiative, *, regions: Iterable[str], challenges: Iterable[str], axes: Iterable[str],
+              organisations: Iterable[tuple[int, str]]) -> dict[str, Any]:
+    """The snapshot from relation codes given by the caller (read from the database, or in memory)."""
     data = model_to_dict(initiative, exclude=SNAPSHOT_EXCLUDE)
-    data["translations"] = initiative.translations
-    data["regions"] = sorted(initiative.regions.values_list("code", flat=True))
-    data["challenges"] = sorted(initiative.challenges.values_list("code", flat=True))
-    data["axes"] = sorted(initiative.axes.values_list("code", flat=True))
-    data["organisations"] = sorted(
-        [link.organisation_id, link.role] for link in initiative.organisation_links.all()
+    data.update(
+        translations=initiative.translations,
+        regions=sorted(regions),
+        challenges=sorted(challenges),
+        axes=sorted(axes),
+        organisations=sorted([org_id, role] for org_id, role in organisations),
     )
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
@@ -119,16 +131,11 @@ def initiatives_bulk_create(
             axis_rows += [through[2](initiative_id=initiative.pk, axis_id=a.pk) for a in axes]
             org_rows += [InitiativeOrganisation(initiative=initiative, organisation=o, role=role)
                          for o, role in organisations]
-            snapshot = model_to_dict(initiative, exclude=SNAPSHOT_EXCLUDE)
-            snapshot.update(
-                translations=initiative.translations,
-                regions=sorted(r.code for r in regions),
-                challenges=sorted(c.code for c in challenges),
-                axes=sorted(a.code for a in axes),
-                organisations=sorted([o.pk, role] for o, role in organisations),
-            )
+            snapshot = _snapshot(initiative, regions=(r.code for r in regions),
+                                 challenges=(c.code for c in challenges), axes=(a.code for a in axes),
+                                 organisations=((o.pk, role) for o, role in organisations))
             revisions.append(InitiativeRevision(initiative=initiative, author=author, note=note[:300],
-                                                snapshot=json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))))
+                                                snapshot=snapshot))
         for model, rows in zip((*through, InitiativeOrganisation, InitiativeRevision),
                                (region_rows, challenge_rows, axis_rows, org_rows, revisions), strict=True):
             model.objects.bulk_create(rows, batch_size=2000)
