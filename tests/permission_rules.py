@@ -95,10 +95,11 @@ RULES: dict[str, Rule] = {
                                                 kwargs=_member_membership),
 }
 
-# Each observatory part declares its rules in its own module (merged here).
-for _module in ("rules_catalogue", "rules_contribute", "rules_data"):
+# Each observatory and calls part declares its rules in its own module (merged here).
+for _module in ("observatory.rules_catalogue", "observatory.rules_contribute", "observatory.rules_data",
+                "calls.rules_builder", "calls.rules_apply", "calls.rules_review", "calls.rules_results"):
     try:
-        _part = __import__(f"tests.observatory.{_module}", fromlist=["RULES"])
+        _part = __import__(f"tests.{_module}", fromlist=["RULES"])
     except ModuleNotFoundError:
         continue
     _clash = set(RULES) & set(_part.RULES)
@@ -116,6 +117,9 @@ ADMIN_EXCEPTIONS: dict[str, Rule] = {
     "admin:django_tasks_database_dbtaskresult_delete": Rule(NOBODY),
     "admin:autocomplete": Rule(ADMIN_ONLY, data={"app_label": "accounts", "model_name": "membership",
                                                  "field_name": "user", "term": "a"}),
+    # Calls are changed only through their services (which write the audit log).
+    **{f"admin:calls_{m}_{a}": Rule(NOBODY) for m in ("call", "application", "notification")
+       for a in ("add", "delete")},
     # Revisions are the record of what changed: read-only, even for admins.
     "admin:observatory_initiativerevision_add": Rule(NOBODY),
     "admin:observatory_initiativerevision_delete": Rule(NOBODY),

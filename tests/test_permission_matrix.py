@@ -118,7 +118,25 @@ def _make_admin_object(model):
         if model._meta.model_name == "accessfailurelog":
             fields.update(path_info="/", locked_out=False)
         return model.objects.create(**fields)
+    if model._meta.app_label == "calls":
+        from tests.calls.helpers import make_application, make_call
+
+        call = make_call(world_org())
+        if model._meta.model_name == "call":
+            return call
+        application = make_application(call, world_user(), world_org())
+        if model._meta.model_name == "application":
+            return application
+        if model._meta.model_name == "notification":
+            return model.objects.create(kind="test", language="en", subject="s", body="b", status="sent",
+                                        call=call, application=application)
     raise AssertionError(f"no object factory for admin model {model._meta.label}")
+
+
+def world_org():
+    from asis.accounts.models import Organisation
+
+    return Organisation.objects.order_by("pk").first()
 
 
 def world_user():

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 import asis.accounts.api  # noqa: F401  (registers endpoints)
+import asis.calls.api  # noqa: F401  (registers endpoints)
 import asis.core.api  # noqa: F401  (registers endpoints)
 import asis.observatory.api  # noqa: F401  (registers endpoints)
 from asis.core.api_base import api
@@ -21,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("asis.core.urls")),
     path("accounts/", include("asis.accounts.urls")),
     path("observatory/", include("asis.observatory.urls")),
+    path("calls/", include("asis.calls.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

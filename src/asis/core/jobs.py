@@ -29,7 +29,7 @@ Reporter = Callable[[float, str], None]
 Handler = Callable[[Job, Reporter], Any]
 
 _HANDLERS: dict[str, Handler] = {}
-_DEFAULT_HANDLER_MODULES = ("asis.core.job_handlers", "asis.observatory.imports")
+_DEFAULT_HANDLER_MODULES = ("asis.core.job_handlers", "asis.observatory.imports", "asis.calls.jobs")
 
 
 class JobError(Exception):

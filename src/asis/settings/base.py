@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "asis.regions",
     "asis.accounts",
     "asis.observatory",
+    "asis.calls",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,53 @@
+"""E-mails of the calls module, rendered per language from templates, each logged.
+
+``notify(kind=...)`` renders ``calls/email/<kind>_subject.txt`` and ``calls/email/<kind>.txt`` in
+the recipient's preferred language (or ``language``), sends it and records a ``Notification``
+row whatever happens (sent, failed, skipped), so managers can see what went out.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from asis.calls.models import Application, Call, Notification
+
+logger = logging.getLogger(__name__)
+
+
+def notify(*, kind: str, user: Any = None, email: str = "", language: str | None = None,
+           context: dict[str, Any] | None = None, call: Call | None = None,
+           application: Application | None = None,
+           attachments: Sequence[tuple[str, bytes, str]] = ()) -> Notification:
+    address = email or (getattr(user, "email", "") if user is not None else "")
+    if user is not None and getattr(user, "anonymised_at", None):
+        address = ""
+    lang = language or getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
+    ctx = {**(context or {}), "user": user, "call": call, "application": application,
+           "site_url": settings.SITE_URL.rstrip("/"), "language": lang}
+    with translation.override(lang):
+        subject = " ".join(render_to_string(f"calls/email/{kind}_subject.txt", ctx).split())
+        body = render_to_string(f"calls/email/{kind}.txt", ctx)
+    record = Notification(recipient=user if getattr(user, "pk", None) else None, email=address, kind=kind,
+                          language=lang, subject=subject[:300], body=body, call=call, application=application)
+    if not address:
+        record.status = Notification.Status.SKIPPED
+    else:
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        for name, content, mimetype in attachments:
+            message.attach(name, content, mimetype)
+        try:
+            message.send()
+            record.status = Notification.Status.SENT
+        except Exception as exc:  # the log keeps the failure; the state change it reports stands
+            logger.warning("notification %s to %s failed: %s", kind, address, exc)
+            record.status = Notification.Status.FAILED
+            record.error = str(exc)[:2000]
+    record.save()
+    return record
