@@ -339,6 +339,10 @@ class ApplicationPartner(models.Model):
         constraints = [models.UniqueConstraint(fields=["application", "organisation"],
                                                name="application_partner_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.organisation_id} in {self.application_id}"
+
+
 
 class CoApplicant(models.Model):
     """A person who may edit the draft with the applicant."""
@@ -353,6 +357,10 @@ class CoApplicant(models.Model):
         verbose_name = _("co-applicant")
         verbose_name_plural = _("co-applicants")
         constraints = [models.UniqueConstraint(fields=["application", "user"], name="co_applicant_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.application_id}"
+
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -384,6 +392,10 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
 
+    def __str__(self) -> str:
+        return self.original_name
+
+
 
 class EligibilityCheck(models.Model):
     """Staff screening of an application with the call's checklist; the latest one counts."""
@@ -401,6 +413,10 @@ class EligibilityCheck(models.Model):
         ordering = ["application", "-checked_at"]
         verbose_name = _("eligibility check")
         verbose_name_plural = _("eligibility checks")
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.outcome}"
+
 
 
 class Evaluator(models.Model):
@@ -461,6 +477,10 @@ class ConflictOfInterest(models.Model):
         constraints = [models.UniqueConstraint(fields=["evaluator", "application", "type"],
                                                name="conflict_unique_type")]
 
+    def __str__(self) -> str:
+        return f"{self.evaluator_id} x {self.application_id}: {self.type}"
+
+
 
 class Assignment(models.Model):
     class Method(models.TextChoices):
@@ -486,6 +506,10 @@ class Assignment(models.Model):
     def audit_label(self) -> str:
         return f"assignment of evaluator #{self.evaluator_id} to application #{self.application_id}"
 
+    def __str__(self) -> str:
+        return f"{self.evaluator_id} -> {self.application_id}"
+
+
 
 class Review(models.Model):
     """One evaluator's review of one application (one per assignment)."""
@@ -509,6 +533,10 @@ class Review(models.Model):
     def audit_label(self) -> str:
         return f"review #{self.pk} of application #{self.assignment.application_id}"
 
+    def __str__(self) -> str:
+        return f"review #{self.pk}"
+
+
 
 class ReviewScore(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores", verbose_name=_("review"))
@@ -521,6 +549,10 @@ class ReviewScore(models.Model):
         verbose_name = _("criterion score")
         verbose_name_plural = _("criterion scores")
         constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="review_score_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.score}"
+
 
 
 class ConsensusScore(models.Model):
@@ -540,6 +572,10 @@ class ConsensusScore(models.Model):
         verbose_name = _("consensus score")
         verbose_name_plural = _("consensus scores")
         constraints = [models.UniqueConstraint(fields=["application", "criterion"], name="consensus_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.criterion}: {self.score}"
+
 
 
 class ResultSet(models.Model):
@@ -561,6 +597,10 @@ class ResultSet(models.Model):
         verbose_name = _("result set")
         verbose_name_plural = _("result sets")
 
+    def __str__(self) -> str:
+        return f"results of call #{self.call_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
 
 class DecisionLetterTemplate(TranslatableModel):
     """Letter text per call and outcome; ``{{ placeholders }}`` are filled in per application."""
@@ -577,6 +617,10 @@ class DecisionLetterTemplate(TranslatableModel):
         verbose_name = _("decision letter template")
         verbose_name_plural = _("decision letter templates")
         constraints = [models.UniqueConstraint(fields=["call", "outcome"], name="letter_template_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} {self.outcome}"
+
 
 
 class DecisionLetter(models.Model):
@@ -597,6 +641,10 @@ class DecisionLetter(models.Model):
         verbose_name = _("decision letter")
         verbose_name_plural = _("decision letters")
 
+    def __str__(self) -> str:
+        return self.subject
+
+
 
 class FundedProject(models.Model):
     """A funded application, ready for monitoring (indicators come from its logic model)."""
@@ -616,6 +664,10 @@ class FundedProject(models.Model):
     class Meta:
         verbose_name = _("funded project")
         verbose_name_plural = _("funded projects")
+
+    def __str__(self) -> str:
+        return f"project of application #{self.application_id}"
+
 
 
 class Notification(models.Model):
@@ -645,3 +697,6 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.email}"
