@@ -503,11 +503,11 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignments")
         constraints = [models.UniqueConstraint(fields=["evaluator", "application"], name="assignment_unique")]
 
-    def audit_label(self) -> str:
-        return f"assignment of evaluator #{self.evaluator_id} to application #{self.application_id}"
-
     def __str__(self) -> str:
         return f"{self.evaluator_id} -> {self.application_id}"
+
+    def audit_label(self) -> str:
+        return f"assignment of evaluator #{self.evaluator_id} to application #{self.application_id}"
 
 
 
@@ -530,11 +530,11 @@ class Review(models.Model):
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
 
-    def audit_label(self) -> str:
-        return f"review #{self.pk} of application #{self.assignment.application_id}"
-
     def __str__(self) -> str:
         return f"review #{self.pk}"
+
+    def audit_label(self) -> str:
+        return f"review #{self.pk} of application #{self.assignment.application_id}"
 
 
 
