@@ -1,3 +1,30 @@
 """Background job handlers of the calls module (registered with ``@job_handler``)."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from asis.calls.models import Call
+from asis.core.jobs import JobError, Reporter, job_handler
+from asis.core.models import Job
+
+
+@job_handler("calls.results")
+def results_job(job: Job, report: Reporter) -> dict[str, Any]:
+    """Compute a call's results (``asis.calls.results.call_results_compute``) for the job's owner,
+    who must still manage the call when the job runs."""
+    from asis.calls.access import calls_managed_by
+    from asis.calls.results import ResultsError, call_results_compute
+
+    owner = job.owner
+    call = Call.objects.filter(pk=job.params.get("call_id")).first()
+    if call is None or owner is None or not calls_managed_by(owner).filter(pk=call.pk).exists():
+        raise JobError(_("The call does not exist or you no longer manage it."))
+    try:
+        result = call_results_compute(actor=owner, call=call, weights=job.params.get("weights") or None,
+                                      job=job, report=report)
+    except ResultsError as exc:
+        raise JobError(str(exc)) from exc
+    return {_("Result set"): result.pk, _("Applications ranked"): len(result.data["applications"])}
