@@ -27,7 +27,7 @@ SECTIONS: tuple[Section, ...] = (
             _("Researchers, journalists, citizens and policy officers."), url_name="observatory:catalogue"),
     Section("funding-calls", _("Funding calls"),
             _("Calls built on a common grid of social criteria: self-assessment, eligibility, multi-evaluator scoring with conflict-of-interest rules, sound aggregation, ranking sensitivity and budget-constrained selection."),
-            _("Programme managers, evaluators and project holders.")),
+            _("Programme managers, evaluators and project holders."), url_name="calls:public_list"),
     Section("impact", _("Impact"),
             _("Monitoring of funded projects with indicators, social return on investment and counterfactual evaluation of policies."),
             _("Programme managers and project holders.")),
