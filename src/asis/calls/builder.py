@@ -256,6 +256,7 @@ def call_create(*, actor: Any, organisation: Organisation, grid_template: str = 
         call.eligible_regions.set(list(regions))
     if challenges is not None:
         call.challenges.set(list(challenges))
+    call.refresh_from_db()
     audit_record(action="asis.call.created", actor=actor, obj=call, organisation_id=organisation.pk,
                  after=call_snapshot(call))
     return call
@@ -285,6 +286,7 @@ def call_update(*, actor: Any, call: Call, regions: Iterable[Region] | None = No
         call.eligible_regions.set(list(regions))
     if challenges is not None:
         call.challenges.set(list(challenges))
+    call.refresh_from_db()  # values as stored (decimal places, dates), so the snapshots compare
     after = call_snapshot(call)
     changed = [key for key, _old, _new in snapshot_diff(before, after)]
     if not changed:
