@@ -278,7 +278,9 @@ def parse_weights(grid: Grid, raw: Mapping[str, Any]) -> tuple[dict[str, float],
     weights: dict[str, float] = {}
     errors: dict[str, str] = {}
     for criterion in grid.criteria:
-        value = raw.get(criterion.id, criterion.weight)
+        value = raw.get(criterion.id)
+        if value is None or str(value).strip() == "":
+            value = criterion.weight
         try:
             number = float(value)
         except (TypeError, ValueError):

@@ -28,3 +28,22 @@ def results_job(job: Job, report: Reporter) -> dict[str, Any]:
     except ResultsError as exc:
         raise JobError(str(exc)) from exc
     return {_("Result set"): result.pk, _("Applications ranked"): len(result.data["applications"])}
+
+
+@job_handler("calls.decisions_send")
+def decisions_send_job(job: Job, report: Reporter) -> dict[str, Any]:
+    """Write and send the decision letters of a call (``asis.calls.decisions.decisions_send``)."""
+    from django.core.exceptions import ValidationError
+
+    from asis.calls.access import calls_managed_by
+    from asis.calls.decisions import decisions_send
+
+    owner = job.owner
+    call = Call.objects.filter(pk=job.params.get("call_id")).first()
+    if call is None or owner is None or not calls_managed_by(owner).filter(pk=call.pk).exists():
+        raise JobError(_("The call does not exist or you no longer manage it."))
+    try:
+        sent = decisions_send(actor=owner, call=call, report=report)
+    except ValidationError as exc:
+        raise JobError(" ".join(exc.messages)) from exc
+    return {_("Letters sent"): sent}

@@ -1,0 +1,292 @@
+"""Views of the results part: results and what-if, exports, decisions and letters, reports,
+funded projects. Managers' pages fetch the call through ``access_managed_call`` (404 for other
+tenants); the applicant's letter through ``access_own_application``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from asis.calls import adapters, charts_results, exports_results, letters, reports
+from asis.calls import decisions as decision_svc
+from asis.calls import results as result_svc
+from asis.calls.access import (
+    access_managed_application,
+    access_managed_call,
+    access_own_application,
+)
+from asis.calls.forms_results import (
+    DecisionsForm,
+    LetterTemplatesForm,
+    PrefillForm,
+    language_choice,
+)
+from asis.calls.models import Application, Call, DecisionLetter
+from asis.core.jobs import job_start
+from asis.core.models import Job
+from asis.engines.grids import Grid
+
+PAGE_SIZE = 50
+WHATIF_ROWS = 50
+
+
+def _method_labels() -> dict[str, str]:
+    return {k: str(v) for k, v in Call.RankingMethod.choices}
+
+
+def _criterion_labels(data: dict[str, Any], language: str) -> list[dict[str, Any]]:
+    return [{**c, "name": c["label"].get(language) or c["label"].get("en") or c["id"]} for c in data.get("criteria", [])]
+
+
+# --- results ----------------------------------------------------------------------------------------
+
+@login_required
+@require_safe
+def results(request: HttpRequest, call_id: int) -> HttpResponse:
+    call = access_managed_call(request.user, call_id)
+    result = result_svc.latest_result(call)
+    job = result_svc.running_job(call)
+    failed = None
+    if job is None:
+        last = result_svc.last_job(call)
+        if last is not None and last.status == Job.Status.FAILED and (result is None or last.created_at >
+                                                                       result.created_at):
+            failed = last
+    context: dict[str, Any] = {"call": call, "result": result, "job": job, "failed_job": failed,
+                               "method_labels": _method_labels()}
+    if result is not None:
+        data = result.data
+        language = get_language() or "en"
+        methods = list(result.params.get("methods") or [result.params.get("method")])
+        method = request.GET.get("method") if request.GET.get("method") in methods else methods[0]
+        page = Paginator(result_svc.rows_by_method(data, method), PAGE_SIZE).get_page(request.GET.get("page"))
+        by_id = {r["id"]: r for r in data.get("applications", [])}
+        portfolio = data.get("portfolio", {})
+        distribution = data.get("distribution", {})
+        criteria = _criterion_labels(data, language)
+        context.update({
+            "stale": result_svc.is_stale(call, result), "methods": methods, "method": method, "page": page,
+            "criteria": criteria, "agreement": data.get("agreement", {}), "evaluators": data.get("evaluators", []),
+            "flagged": [by_id[i] for i in data.get("agreement", {}).get("flagged", []) if i in by_id][:50],
+            "calibration_effect": result_svc.calibration_effect(data, result.params.get("method"))[:30],
+            "calibration": result.params.get("calibration"),
+            "acceptability": sorted((r for r in data.get("applications", []) if r["expected_rank"] is not None),
+                                    key=lambda r: r["expected_rank"])[:30],
+            "portfolio": portfolio, "only_optimal": [by_id[i] for i in portfolio.get("only_optimal", []) if i in by_id],
+            "only_greedy": [by_id[i] for i in portfolio.get("only_greedy", []) if i in by_id],
+            "distribution": distribution,
+            "region_chart": charts_results.amounts_chart(distribution.get("region", []), "funded"),
+            "challenge_chart": charts_results.amounts_chart(distribution.get("challenge", []), "funded"),
+            "excluded": data.get("excluded", []),
+            "weights": [{**c, "percent": round(result.params["weights"].get(c["id"], 0), 3)} for c in criteria],
+        })
+    return render(request, "calls/results/results.html", context)
+
+
+@login_required
+@require_POST
+def results_compute(request: HttpRequest, call_id: int) -> HttpResponseBase:
+    call = access_managed_call(request.user, call_id)
+    result_svc.results_job_start(actor=request.user, call=call)
+    messages.success(request, _("The results are being computed."))
+    return redirect("calls:results", call_id=call.pk)
+
+
+@login_required
+@require_safe
+def results_whatif(request: HttpRequest, call_id: int) -> HttpResponse:
+    call = access_managed_call(request.user, call_id)
+    result = result_svc.latest_result(call)
+    if result is None:
+        raise Http404("No results yet")
+    grid = Grid.from_dict(result.params["grid"])
+    weights, errors = adapters.parse_weights(grid, request.GET)
+    context: dict[str, Any] = {"call": call, "result": result, "errors": errors}
+    if not errors:
+        outcome = result_svc.whatif(result, weights)
+        context.update({"rows": outcome["rows"][:WHATIF_ROWS], "whatif_portfolio": outcome["portfolio"],
+                        "whatif_error": outcome["error"], "count": len(outcome["rows"]),
+                        "total_weight": sum(weights.values())})
+    template = "calls/results/_whatif.html" if request.headers.get("HX-Request") else "calls/results/whatif.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_safe
+def results_export(request: HttpRequest, call_id: int, fmt: str) -> HttpResponseBase:
+    call = access_managed_call(request.user, call_id)
+    result = result_svc.latest_result(call)
+    if result is None or fmt not in ("csv", "xlsx"):
+        raise Http404("No results to export")
+    return exports_results.results_response(result, fmt)
+
+
+# --- decisions ----------------------------------------------------------------------------------------
+
+def _decision_rows(call: Call, form: DecisionsForm) -> list[dict[str, Any]]:
+    result = result_svc.latest_result(call)
+    by_id = {r["id"]: r for r in (result.data.get("applications", []) if result else [])}
+    sent = decision_svc.sent_ids(call)
+    rows = form.rows()
+    for row in rows:
+        row["result"] = by_id.get(row["application"].pk)
+        row["sent"] = row["application"].pk in sent
+    rows.sort(key=lambda r: (r["result"] is None or r["result"]["rank"] is None,
+                             (r["result"] or {}).get("rank") or 0, r["application"].reference))
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def decisions(request: HttpRequest, call_id: int) -> HttpResponse:
+    call = access_managed_call(request.user, call_id)
+    applications = list(decision_svc.decidable_applications(call))
+    form = DecisionsForm(applications, request.POST if request.method == "POST" else None)
+    general_errors: list[str] = []
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                changed = decision_svc.decisions_record(actor=request.user, call=call, items=form.items)
+            except ValidationError as exc:
+                for key, errs in exc.message_dict.items():
+                    if key == "__all__":
+                        general_errors.extend(errs)
+                    else:
+                        form.errors.setdefault(key, []).extend(errs)
+            else:
+                messages.success(request, _("%(count)s decisions saved.") % {"count": changed})
+                return redirect("calls:decisions", call_id=call.pk)
+        if not general_errors:
+            general_errors.append(_("Some decisions could not be saved: see the messages in the table."))
+    approved = sum((a.granted_amount or 0) for a in applications if a.decision == Application.Decision.APPROVED)
+    job = Job.objects.filter(kind=decision_svc.SEND_JOB_KIND, params__call_id=call.pk).order_by("-created_at").first()
+    return render(request, "calls/results/decisions.html", {
+        "call": call, "rows": _decision_rows(call, form), "general_errors": general_errors,
+        "outcome_choices": [c for c in Application.Decision.choices if c[0]], "approved_total": approved,
+        "remaining": call.budget - approved, "undecided": sum(1 for a in applications if not a.decision),
+        "prefill_form": PrefillForm(), "has_result": result_svc.latest_result(call) is not None, "send_job": job,
+    }, status=400 if general_errors else 200)
+
+
+@login_required
+@require_POST
+def decisions_prefill(request: HttpRequest, call_id: int) -> HttpResponseBase:
+    call = access_managed_call(request.user, call_id)
+    result = result_svc.latest_result(call)
+    form = PrefillForm(request.POST)
+    if result is None:
+        messages.error(request, _("Compute the results first: the decisions are prefilled from the optimal portfolio."))
+    elif not form.is_valid():
+        messages.error(request, _("Choose what happens to the applications outside the portfolio."))
+    else:
+        try:
+            changed = decision_svc.decisions_prefill(actor=request.user, call=call, result=result,
+                                                  rest=form.cleaned_data["rest"])
+        except ValidationError as exc:
+            for errs in exc.message_dict.values():
+                for message in errs:
+                    messages.error(request, message)
+        else:
+            messages.success(request, _("%(count)s decisions prefilled from the optimal portfolio.")
+                             % {"count": changed})
+    return redirect("calls:decisions", call_id=call.pk)
+
+
+@login_required
+@require_POST
+def decisions_send(request: HttpRequest, call_id: int) -> HttpResponseBase:
+    call = access_managed_call(request.user, call_id)
+    undecided = decision_svc.undecided_count(call)
+    if undecided:
+        messages.error(request, _("%(count)s applications have no decision yet.") % {"count": undecided})
+    elif Job.objects.filter(kind=decision_svc.SEND_JOB_KIND, params__call_id=call.pk,
+                            status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).exists():
+        messages.info(request, _("The letters are already being sent."))
+    else:
+        job_start(kind=decision_svc.SEND_JOB_KIND, owner=request.user, params={"call_id": call.pk})
+        messages.success(request, _("The letters are being written and sent."))
+    return redirect("calls:decisions", call_id=call.pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def letter_templates(request: HttpRequest, call_id: int) -> HttpResponse:
+    call = access_managed_call(request.user, call_id)
+    language = language_choice(request.POST.get("language") or request.GET.get("language") or get_language())
+    existing = letters.templates_of(call)
+    initial = {}
+    for outcome in letters.OUTCOMES:
+        subject, body, _lang = letters.template_text(call, outcome, language, existing)
+        initial[outcome] = (subject, body)
+    form = LetterTemplatesForm(request.POST if request.method == "POST" else None, initial_texts=initial)
+    if request.method == "POST" and form.is_valid():
+        letters.letter_template_save(actor=request.user, call=call, language=language, texts=form.texts())
+        messages.success(request, _("The letter templates are saved."))
+        return redirect(f"{request.path}?language={language}")
+    return render(request, "calls/results/letter_templates.html", {
+        "call": call, "form": form, "language": language, "languages": settings.LANGUAGES,
+        "placeholders": letters.PLACEHOLDERS}, status=400 if form.is_bound and form.errors else 200)
+
+
+@login_required
+@require_safe
+def letter(request: HttpRequest, application_id: int) -> HttpResponseBase:
+    application = access_own_application(request.user, application_id)
+    sent = DecisionLetter.objects.filter(application=application).order_by("-sent_at").first()
+    if sent is not None and request.GET.get("format") == "pdf":
+        response = HttpResponse(decision_svc.letter_pdf(sent), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="decision-{application.reference}.pdf"'
+        return response
+    return render(request, "calls/results/letter.html", {"application": application, "letter": sent,
+                                                         "call": application.call})
+
+
+# --- reports --------------------------------------------------------------------------------------------
+
+def _pdf(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@login_required
+@require_safe
+def call_report_pdf(request: HttpRequest, call_id: int) -> HttpResponse:
+    call = access_managed_call(request.user, call_id)
+    return _pdf(reports.call_report_pdf(call, get_language() or "en"), f"call-{call.pk}-report.pdf")
+
+
+@login_required
+@require_safe
+def application_report_pdf(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = access_managed_application(request.user, application_id)
+    return _pdf(reports.application_report_pdf(application, get_language() or "en"),
+                f"{application.reference}-report.pdf")
+
+
+# --- funded projects (public) ----------------------------------------------------------------------------
+
+@require_safe
+def funded_list(request: HttpRequest) -> HttpResponse:
+    language = get_language() or "en"
+    page = Paginator(exports_results.funded_projects(), PAGE_SIZE).get_page(request.GET.get("page"))
+    records = [exports_results.funded_record(p, language) for p in page.object_list]
+    from asis.observatory.exports import ATTRIBUTION, LICENCE_URL
+
+    return render(request, "calls/results/funded_list.html", {"page": page, "records": records,
+                                                              "licence_url": LICENCE_URL, "attribution": ATTRIBUTION})
+
+
+@require_safe
+def funded_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    return exports_results.funded_response(fmt, get_language() or "en")
