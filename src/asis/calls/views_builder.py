@@ -426,6 +426,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     rows = [{"call": c, "title": c.translated("title", language)} for c in calls]
     return render(request, "calls/builder/public_list.html", {
         "rows": rows, "states": STATES, "state": state, "countries": COUNTRIES, "country": country,
+        "can_manage": request.user.is_authenticated and builder.managed_organisations(request.user).exists(),
     })
 
 
