@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -35,6 +36,8 @@ from asis.core.audit import audit_record
 CONTENT_FIELDS = ("title", "summary", "original_language", "region", "requested_amount", "total_cost",
                   "budget_lines", "logic_model", "answers")
 LOGIC_MODEL_KEYS = ("problem", "activities", "outputs", "outcomes", "impact")
+
+logger = logging.getLogger(__name__)
 
 
 class SubmissionError(Exception):
@@ -70,7 +73,7 @@ def can_edit(user: Any, application: Application) -> bool:
 def access_applicant_application(user: Any, application_id: int) -> Application:
     """The user's own application (lead or co-applicant), 404 for anyone else."""
     application = (applications_of(user).select_related("call", "call__organisation", "organisation", "region")
-                   .filter(pk=application_id).first())
+                   .defer("region__geometry").filter(pk=application_id).first())
     if application is None:
         raise Http404("No such application")
     return application
@@ -90,7 +93,7 @@ def access_viewable_application(user: Any, application_id: int) -> Application:
 
 def applications_for_call(call: Call, *, status: str = "", eligibility: str = "") -> QuerySet[Application]:
     qs = (Application.objects.filter(call=call).select_related("organisation", "region", "applicant")
-          .order_by("reference"))
+          .defer("region__geometry", "organisation__description").order_by("reference"))
     if status:
         qs = qs.filter(status=status)
     if eligibility:
@@ -420,11 +423,16 @@ def application_submit(*, actor: Any, application: Application) -> Application:
                      after={"status": application.status, "submitted_at": now,
                             "receipt_digest": application.receipt_digest})
     language = application.applicant.preferred_language or "en"
-    pdf = _receipt_pdf(application, content, language)
+    try:
+        attachments = [(f"receipt-{application.reference}.pdf", _receipt_pdf(application, content, language),
+                        "application/pdf")]
+    except Exception:  # the submission stands; the e-mail still carries the time and the digest
+        logger.exception("receipt PDF of application %s could not be rendered", application.reference)
+        attachments = []
     notify(kind="application_submitted", user=application.applicant, call=call, application=application,
            context={"submitted_local": local_time(call, application.submitted_at),
                     "digest": application.receipt_digest},
-           attachments=[(f"receipt-{application.reference}.pdf", pdf, "application/pdf")])
+           attachments=attachments)
     return application
 
 

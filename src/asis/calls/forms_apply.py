@@ -127,8 +127,9 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.application = application
         call = application.call
-        regions = call.eligible_regions.all()
-        self.fields["region"].queryset = regions if regions.exists() else Region.objects.order_by("country", "code")
+        regions = call.eligible_regions.defer("geometry")
+        self.fields["region"].queryset = (regions if regions.exists()
+                                          else Region.objects.defer("geometry").order_by("country", "code"))
         challenges = call.challenges.all()
         self.fields["challenges"].queryset = (challenges if challenges.exists()
                                               else Challenge.objects.filter(active=True))

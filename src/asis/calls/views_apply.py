@@ -391,6 +391,9 @@ def application_withdraw(request: HttpRequest, application_id: int) -> HttpRespo
     application = svc.access_applicant_application(request.user, application_id)
     if application.applicant_id != request.user.pk:
         raise Http404("Only the lead applicant withdraws")
+    if application.status == Application.Status.WITHDRAWN:
+        messages.info(request, _("This application was already withdrawn."))
+        return redirect("calls:application_detail", application_id=application.pk)
     if request.method == "POST":
         try:
             svc.application_withdraw(actor=request.user, application=application)
