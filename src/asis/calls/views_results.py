@@ -70,6 +70,9 @@ def results(request: HttpRequest, call_id: int) -> HttpResponse:
         methods = list(result.params.get("methods") or [result.params.get("method")])
         method = request.GET.get("method") if request.GET.get("method") in methods else methods[0]
         page = Paginator(result_svc.rows_by_method(data, method), PAGE_SIZE).get_page(request.GET.get("page"))
+        ids = [c["id"] for c in data.get("criteria", [])]
+        page.object_list = [{**r, "m_rank": r["ranks"].get(method), "m_score": r["scores"].get(method),
+                             "values": [r["criterion_scores"].get(c) for c in ids]} for r in page.object_list]
         by_id = {r["id"]: r for r in data.get("applications", [])}
         portfolio = data.get("portfolio", {})
         distribution = data.get("distribution", {})
