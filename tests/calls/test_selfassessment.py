@@ -171,3 +171,15 @@ def test_conversion_needs_login(client, db):
     assessment = SelfAssessment.objects.create(answers=ANSWERS)
     response = client.post(reverse("calls:self_assessment_apply", args=[assessment.token]))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_criteria_in_the_visitor_language(client, db):
+    page = client.get("/de/calls/self-assessment/").content.decode()
+    assert "Neuheit und Innovationspotenzial" in page
+    assert "Hervorragend" in page
+
+
+def test_a_draft_call_cannot_be_linked(client, world):
+    draft = make_call(world.org, phase="draft")
+    client.post(reverse("calls:self_assessment"), _post_data(ANSWERS, call=str(draft.pk)))
+    assert SelfAssessment.objects.get().call is None
