@@ -399,3 +399,34 @@ def test_manage_list_query_count_does_not_grow(world, django_assert_max_num_quer
     with django_assert_max_num_queries(10):
         response = client.get(url("manage_list"))
     assert len(response.context["calls"]) == 12
+
+
+# --- junk input never crashes ---------------------------------------------------------------------
+
+JUNK_FIELDS = ("title", "description", "original_language", "budget", "min_grant", "max_grant", "cofunding_rate",
+               "eligible_regions", "applicant_types", "challenges", "timezone", "opens_at", "closes_at",
+               "evaluation_ends_on", "decision_on", "grid_template", "evaluators_per_application", "aggregation",
+               "ranking_methods", "primary_method", "smaa_draws", "min_score", "min_fraction",
+               "checklist-TOTAL_FORMS", "checklist-INITIAL_FORMS", "checklist-0-id", "checklist-0-text",
+               "groups-TOTAL_FORMS", "groups-INITIAL_FORMS", "groups-0-dimension", "groups-0-group",
+               "groups-0-min_share", "questions-TOTAL_FORMS", "questions-0-kind", "fr-title")
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_junk_input_never_crashes(world, manager, section):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    call = make_call(world.org, phase="draft")
+    before = Call.objects.filter(pk=call.pk).values().get()
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.dictionaries(st.sampled_from(JUNK_FIELDS), st.text(max_size=30), max_size=12))
+    def run(data):
+        response = manager.post(edit_url(call, section, language="fr"), data)
+        assert response.status_code in (302, 400)
+
+    run()
+    after = Call.objects.filter(pk=call.pk).values().get()
+    changed = {k for k in before if before[k] != after[k]} - {"updated_at", "translations"}
+    assert changed <= {"title", "description", "original_language", "grid_template", "grid"}
