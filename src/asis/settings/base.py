@@ -176,6 +176,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")) or "media")
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Funding calls: attachments per file and per application; public self-assessments per address and hour
+ASIS_ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+ASIS_ATTACHMENT_MAX_COUNT = env_int("ATTACHMENT_MAX_COUNT", 20)
+ASIS_SELF_ASSESSMENT_RATE_PER_HOUR = env_int("SELF_ASSESSMENT_RATE_PER_HOUR", 30)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
