@@ -430,3 +430,9 @@ def test_junk_input_never_crashes(world, manager, section):
     after = Call.objects.filter(pk=call.pk).values().get()
     changed = {k for k in before if before[k] != after[k]} - {"updated_at", "translations"}
     assert changed <= {"title", "description", "original_language", "grid_template", "grid"}
+
+
+def test_the_only_managed_organisation_is_preselected(world, manager):
+    form = manager.get(url("create")).context["form"]
+    assert form.fields["organisation"].initial == world.org.pk
+    assert form.fields["organisation"].empty_label is None

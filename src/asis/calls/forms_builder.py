@@ -116,7 +116,12 @@ class CallCreateForm(TimelineMixin, MoneyMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = builder.managed_organisations(user)
+        organisations = builder.managed_organisations(user)
+        self.fields["organisation"].queryset = organisations
+        only = list(organisations[:2])
+        if len(only) == 1:  # the usual case: preselect the one organisation one manages
+            self.fields["organisation"].initial = only[0].pk
+            self.fields["organisation"].empty_label = None
         self.fields["grid_template"].choices = [
             (name, grid.name.get("en", name)) for name, grid in builder.grid_templates()]
 
