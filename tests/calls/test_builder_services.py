@@ -208,3 +208,16 @@ def test_public_list_filters(world):
     open_call.eligible_regions.set(Region.objects.filter(code="FRK2"))
     upcoming.eligible_regions.set(Region.objects.filter(code="AT33"))
     assert set(builder.public_call_list(country="FR")) == {open_call, closed}  # closed: no restriction
+
+
+def test_snapshot_changes_name_the_leaf_that_changed(world):
+    call = make_call(world.org, phase="announced")
+    call.refresh_from_db()
+    before = builder.call_snapshot(call)
+    grid = builder.grid_with_settings(call.grid, weights={"newness": 20.0}, thresholds={})
+    builder.call_update(actor=world.users["manager"], call=call, grid=grid, max_grant=Decimal("90000"))
+    call.refresh_from_db()
+    changes = {path: (old, new) for path, old, new in builder.snapshot_changes(before, builder.call_snapshot(call))}
+    assert changes["grid.criteria[newness].weight"] == (15, 20.0)
+    assert changes["max_grant"] == ("100000.00", "90000.00")
+    assert not any(path.startswith("grid.scales") for path in changes)

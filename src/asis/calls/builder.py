@@ -216,6 +216,29 @@ def snapshot_diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[t
     return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
 
+def _flatten(value: Any, path: str, out: dict[str, Any]) -> None:
+    """Leaves of nested JSON by path; lists of objects with an ``id`` are keyed by that id, so a
+    changed weight reads ``grid.criteria[newness].weight`` rather than the whole grid."""
+    if isinstance(value, dict) and value:
+        for key in value:
+            _flatten(value[key], f"{path}.{key}" if path else str(key), out)
+    elif (isinstance(value, list) and value and all(isinstance(v, dict) and "id" in v for v in value)
+          and len({str(v["id"]) for v in value}) == len(value)):
+        for item in value:
+            _flatten({k: v for k, v in item.items() if k != "id"}, f"{path}[{item['id']}]", out)
+    else:
+        out[path] = value
+
+
+def snapshot_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(path, old, new) for every leaf that differs between two snapshots (None where absent)."""
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    _flatten(dict(before), "", old)
+    _flatten(dict(after), "", new)
+    return [(k, old.get(k), new.get(k)) for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+
+
 def _write_version(*, call: Call, actor: Any, note: str) -> CallVersion:
     return CallVersion.objects.create(call=call, number=call.version, snapshot=call_snapshot(call), note=note[:300],
                                       created_by=actor if getattr(actor, "is_authenticated", False) else None)

@@ -149,7 +149,8 @@ def versions(request: HttpRequest, call_id: int) -> HttpResponse:
     for version in call.versions.select_related("created_by").order_by("number"):
         changes = [] if previous is None else [
             {"key": key, "old": _short(old), "new": _short(new)}
-            for key, old, new in builder.snapshot_diff(previous, version.snapshot)]
+            for key, old, new in builder.snapshot_changes(previous, version.snapshot)
+            if key not in ("version", "updated_at")]
         rows.append({"version": version, "changes": changes,
                      "snapshot": json.dumps(version.snapshot, indent=2, ensure_ascii=False, sort_keys=True)})
         previous = version.snapshot
