@@ -40,7 +40,7 @@ class ConflictRecordForm(forms.Form):
     def __init__(self, *args: Any, call: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["evaluator"].queryset = Evaluator.objects.filter(call=call).select_related("user")  # type: ignore[attr-defined]
-        self.fields["evaluator"].label_from_instance = lambda e: e.user.display_name()  # type: ignore[attr-defined]
+        self.fields["evaluator"].label_from_instance = lambda e: e.user.display_name  # type: ignore[attr-defined]
         self.fields["application"].queryset = (Application.objects.filter(  # type: ignore[attr-defined]
             call=call, status=Application.Status.SUBMITTED).order_by("reference"))
 

@@ -54,7 +54,7 @@ def panel_rows(call: Call, applications: list[Application], criteria: list[Crite
             review = reviews.get(x.pk)
             people.append({
                 "label": _("Evaluator %(number)s") % {"number": number},
-                "name": x.evaluator.user.display_name() if reveal else "",
+                "name": x.evaluator.user.display_name if reveal else "",
                 "status": review.get_status_display() if review else _("Not started"),
                 "submitted": bool(review and review.status == Review.Status.SUBMITTED),
                 "scores": scores.get(review.pk, {}) if review else {},

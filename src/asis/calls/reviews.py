@@ -143,15 +143,19 @@ def review_values(review: Review | None) -> tuple[dict[str, int | None], dict[st
 
 
 def _write(review: Review, scores: dict[str, int | None], notes: dict[str, str]) -> None:
+    """Store the given scores; a criterion with neither score nor justification has no row."""
     existing = {s.criterion: s for s in review.scores.all()}
     for criterion, score in scores.items():
         row = existing.get(criterion)
         value = None if score is None else Decimal(score)
-        if row is None:
-            ReviewScore.objects.create(review=review, criterion=criterion, score=value,
-                                       justification=notes.get(criterion, ""))
-        elif row.score != value or row.justification != notes.get(criterion, ""):
-            row.score, row.justification = value, notes.get(criterion, "")
+        note = notes.get(criterion, "")
+        if value is None and not note:
+            if row is not None:
+                row.delete()
+        elif row is None:
+            ReviewScore.objects.create(review=review, criterion=criterion, score=value, justification=note)
+        elif row.score != value or row.justification != note:
+            row.score, row.justification = value, note
             row.save(update_fields=["score", "justification"])
 
 
