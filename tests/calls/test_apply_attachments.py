@@ -133,7 +133,9 @@ def test_download_headers_and_scope(world):
     assert b"".join(response.streaming_content) == PDF
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment")
-    assert world.client_for("manager").get(url).status_code == 200
+    manager_response = world.client_for("manager").get(url)
+    assert manager_response.status_code == 200
+    assert b"".join(manager_response.streaming_content) == PDF  # reading it to the end closes the file
     for role in ("member", "other_manager", "evaluator"):
         assert world.client_for(role).get(url).status_code == 404
     # a wrong pairing of application and attachment ids is a 404 too
@@ -155,7 +157,9 @@ def test_assigned_evaluator_downloads_unless_conflicted(world):
     assign(evaluator, application)
     url = reverse("calls:attachment_download", args=[application.pk, attachment.pk])
     client = world.client_for("evaluator")
-    assert client.get(url).status_code == 200
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
     ConflictOfInterest.objects.create(evaluator=evaluator, application=application, type="declared")
     assert client.get(url).status_code == 404
 

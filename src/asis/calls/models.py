@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -363,6 +364,11 @@ class CoApplicant(models.Model):
 
 
 
+def private_storage() -> FileSystemStorage:
+    """Attachments live outside MEDIA_ROOT: nothing serves them but the permission-checked view."""
+    return FileSystemStorage(location=settings.ASIS_PRIVATE_MEDIA_ROOT, base_url=None)
+
+
 def attachment_path(instance: Attachment, filename: str) -> str:
     return f"calls/{instance.application.call_id}/{instance.application_id}/{uuid.uuid4().hex}"
 
@@ -378,7 +384,7 @@ class Attachment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments",
                                     verbose_name=_("application"))
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
-    file = models.FileField(_("file"), upload_to=attachment_path)
+    file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
