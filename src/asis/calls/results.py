@@ -14,12 +14,14 @@ See docs/methods/call-results.md for every number.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -268,9 +270,58 @@ def latest_result(call: Call) -> ResultSet | None:
     return ResultSet.objects.filter(call=call).order_by("-created_at", "-pk").first()
 
 
-def is_stale(call: Call, result: ResultSet) -> bool:
-    """True when scores, screening, consensus or configuration changed since ``result`` was computed."""
-    return result.params.get("fingerprint") != adapters.inputs_fingerprint(call)
+# A ResultSet never changes once stored, so its parsed JSON (megabytes for a large call) and the
+# orderings derived from it are kept per process, for the few most recent result sets: the
+# results page then costs two small queries instead of parsing the JSON on every request.
+_DATA_CACHE: OrderedDict[tuple[int, str, str], dict[str, Any]] = OrderedDict()
+_DATA_CACHE_SIZE = 8
+_lock = threading.Lock()
+
+
+def latest_result_cached(call: Call) -> ResultSet | None:
+    """The latest ResultSet, its ``data`` from the per-process cache (treat it as read-only)."""
+    result = ResultSet.objects.filter(call=call).order_by("-created_at", "-pk").defer("data").first()
+    if result is None:
+        return None
+    key = (result.pk, result.inputs_digest, result.created_at.isoformat())
+    entry = _DATA_CACHE.get(key)
+    if entry is None:
+        data = ResultSet.objects.filter(pk=result.pk).values_list("data", flat=True).get()
+        entry = {"data": data, "derived": {}}
+        with _lock:
+            _DATA_CACHE[key] = entry
+            while len(_DATA_CACHE) > _DATA_CACHE_SIZE:
+                _DATA_CACHE.popitem(last=False)
+    result.data = entry["data"]
+    result._derived = entry["derived"]  # type: ignore[attr-defined]
+    return result
+
+
+def derived(result: ResultSet, key: str, compute: Callable[[], Any]) -> Any:
+    """A value computed from ``result.data`` once per process (see :func:`latest_result_cached`)."""
+    store = getattr(result, "_derived", None)
+    if store is None:
+        return compute()
+    if key not in store:
+        store[key] = compute()
+    return store[key]
+
+
+FINGERPRINT_SECONDS = 5
+
+
+def is_stale(call: Call, result: ResultSet, *, cached: bool = False) -> bool:
+    """True when scores, screening, consensus or configuration changed since ``result`` was computed.
+
+    ``cached``: reuse the current fingerprint for a few seconds (pages under load)."""
+    if not cached:
+        return result.params.get("fingerprint") != adapters.inputs_fingerprint(call)
+    key = f"asis.calls.fingerprint.{call.pk}.{call.updated_at.timestamp()}"
+    current = cache.get(key)
+    if current is None:
+        current = adapters.inputs_fingerprint(call)
+        cache.set(key, current, FINGERPRINT_SECONDS)
+    return result.params.get("fingerprint") != current
 
 
 def rows_by_method(data: Mapping[str, Any], method: str) -> list[dict[str, Any]]:
@@ -293,7 +344,7 @@ def calibration_effect(data: Mapping[str, Any], method: str) -> list[dict[str, A
 
 # --- what-if (synchronous, nothing saved) --------------------------------------------------------
 
-def whatif(result: ResultSet, weights: Mapping[str, float], *, time_limit: float = 2.0) -> dict[str, Any]:
+def whatif(result: ResultSet, weights: Mapping[str, float], *, time_limit: float = 1.0) -> dict[str, Any]:
     """Weighted-sum ranking and portfolio of the stored aggregated scores under other weights.
 
     Knock-outs do not depend on weights, so the eligible set is the stored one; the score is
@@ -331,7 +382,7 @@ def whatif(result: ResultSet, weights: Mapping[str, float], *, time_limit: float
     try:
         port = portfolio.select(candidates, funding.budget, groups=funding.groups, min_score=funding.min_score,
                                 allow_partial=funding.allow_partial, min_fraction=funding.min_fraction,
-                                time_limit=time_limit)
+                                time_limit=time_limit, mip_rel_gap=1e-3)
     except (InfeasibleError, InvalidInputError) as exc:
         return {"rows": out_rows, "portfolio": None, "error": str(exc)}
     chosen = set(port.selected)

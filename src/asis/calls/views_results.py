@@ -54,7 +54,7 @@ def _criterion_labels(data: dict[str, Any], language: str) -> list[dict[str, Any
 @require_safe
 def results(request: HttpRequest, call_id: int) -> HttpResponse:
     call = access_managed_call(request.user, call_id)
-    result = result_svc.latest_result(call)
+    result = result_svc.latest_result_cached(call)
     job = result_svc.running_job(call)
     failed = None
     if job is None:
@@ -69,22 +69,25 @@ def results(request: HttpRequest, call_id: int) -> HttpResponse:
         language = get_language() or "en"
         methods = list(result.params.get("methods") or [result.params.get("method")])
         method = request.GET.get("method") if request.GET.get("method") in methods else methods[0]
-        page = Paginator(result_svc.rows_by_method(data, method), PAGE_SIZE).get_page(request.GET.get("page"))
+        ordered = result_svc.derived(result, f"rows:{method}", lambda: result_svc.rows_by_method(data, method))
+        page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
         ids = [c["id"] for c in data.get("criteria", [])]
         page.object_list = [{**r, "m_rank": r["ranks"].get(method), "m_score": r["scores"].get(method),
                              "values": [r["criterion_scores"].get(c) for c in ids]} for r in page.object_list]
-        by_id = {r["id"]: r for r in data.get("applications", [])}
+        by_id = result_svc.derived(result, "by_id", lambda: {r["id"]: r for r in data.get("applications", [])})
         portfolio = data.get("portfolio", {})
         distribution = data.get("distribution", {})
         criteria = _criterion_labels(data, language)
         context.update({
-            "stale": result_svc.is_stale(call, result), "methods": methods, "method": method, "page": page,
+            "stale": result_svc.is_stale(call, result, cached=True), "methods": methods, "method": method, "page": page,
             "criteria": criteria, "agreement": data.get("agreement", {}), "evaluators": data.get("evaluators", []),
             "flagged": [by_id[i] for i in data.get("agreement", {}).get("flagged", []) if i in by_id][:50],
-            "calibration_effect": result_svc.calibration_effect(data, result.params.get("method"))[:30],
+            "calibration_effect": result_svc.derived(result, "calibration", lambda: result_svc.calibration_effect(
+                data, result.params.get("method"))[:30]),
             "calibration": result.params.get("calibration"),
-            "acceptability": sorted((r for r in data.get("applications", []) if r["expected_rank"] is not None),
-                                    key=lambda r: r["expected_rank"])[:30],
+            "acceptability": result_svc.derived(result, "acceptability", lambda: sorted(
+                (r for r in data.get("applications", []) if r["expected_rank"] is not None),
+                key=lambda r: r["expected_rank"])[:30]),
             "portfolio": portfolio, "only_optimal": [by_id[i] for i in portfolio.get("only_optimal", []) if i in by_id],
             "only_greedy": [by_id[i] for i in portfolio.get("only_greedy", []) if i in by_id],
             "distribution": distribution,
@@ -109,7 +112,7 @@ def results_compute(request: HttpRequest, call_id: int) -> HttpResponseBase:
 @require_safe
 def results_whatif(request: HttpRequest, call_id: int) -> HttpResponse:
     call = access_managed_call(request.user, call_id)
-    result = result_svc.latest_result(call)
+    result = result_svc.latest_result_cached(call)
     if result is None:
         raise Http404("No results yet")
     grid = Grid.from_dict(result.params["grid"])
