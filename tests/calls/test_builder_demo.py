@@ -58,10 +58,10 @@ def test_demo_calls_in_three_phases_with_reviews():
 
 
 def _clear_calls() -> None:
-    from asis.calls.models import EligibilityCheck, Evaluator
+    from asis.calls.demo import clear
 
-    for model in (ReviewScore, Review, Assignment, Evaluator, EligibilityCheck, Application, CallVersion, Call):
-        model.objects.all().delete()
+    assert clear() == 3
+    assert not Call.objects.exists() and not Application.objects.exists()
 
 
 @pytest.mark.django_db
@@ -80,3 +80,18 @@ def test_demo_calls_step_is_deterministic_and_fast(monkeypatch):
     _clear_calls()
     demo.generate(rng=random.Random(7), size=SIZE, progress=None)
     assert _fingerprint() == first
+
+
+@pytest.mark.django_db
+def test_clear_lets_the_whole_demo_be_deleted_and_generated_again():
+    from asis.accounts.models import Membership, Organisation, User
+    from asis.calls.demo import clear
+
+    demo_generate(seed=2, size=SIZE)
+    calls = sorted(Call.objects.values_list("title", flat=True))
+    clear()
+    Membership.objects.all().delete()
+    Organisation.objects.all().delete()
+    User.objects.all().delete()
+    demo_generate(seed=2, size=SIZE)
+    assert sorted(Call.objects.values_list("title", flat=True)) == calls

@@ -314,3 +314,31 @@ def generate(*, rng: random.Random, size: Any, progress: Any) -> dict[str, int]:
         if task is not None:
             progress.advance(task)
     return summary
+
+
+def clear() -> int:
+    """Delete the calls of demo organisations with everything attached (applications, reviews...),
+    so demo organisations and users can be deleted and the demo generated again (tests). Returns
+    the number of calls deleted."""
+    from asis.calls.models import (
+        ApplicationPartner,
+        Attachment,
+        CoApplicant,
+        ConflictOfInterest,
+        ConsensusScore,
+        DecisionLetter,
+        FundedProject,
+    )
+
+    calls = Call.objects.filter(organisation__website__contains=DEMO_DOMAIN)
+    applications = Application.objects.filter(call__in=calls)
+    count = calls.count()
+    for model in (ReviewScore, Review, ConsensusScore, Assignment, ConflictOfInterest, EligibilityCheck, Attachment,
+                  CoApplicant, ApplicationPartner, DecisionLetter, FundedProject):
+        field = {"ReviewScore": "review__assignment__application__in", "Review": "assignment__application__in"}.get(
+            model.__name__, "application__in")
+        model.objects.filter(**{field: applications}).delete()
+    Evaluator.objects.filter(call__in=calls).delete()
+    applications.delete()
+    calls.delete()
+    return count
