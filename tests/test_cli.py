@@ -85,6 +85,9 @@ def test_demo_is_deterministic_and_covers_all_regions():
     assert demo_generate(seed=11, size=size)["status"] == "demo data already present"
     from asis.observatory.models import Initiative
 
+    from asis.calls.demo import clear
+
+    clear()  # demo calls and their applications protect organisations and users
     Initiative.objects.all().delete()  # organisations are protected while initiatives name them
     User.objects.all().delete()
     Organisation.objects.all().delete()

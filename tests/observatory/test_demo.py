@@ -66,6 +66,9 @@ def test_demo_is_deterministic():
     from asis.accounts.models import Membership, Organisation, User
     from asis.observatory.models import InitiativeOrganisation
 
+    from asis.calls.demo import clear
+
+    clear()  # demo calls and their applications protect organisations and users
     InitiativeOrganisation.objects.all().delete()
     Initiative.objects.all().delete()
     Membership.objects.all().delete()
