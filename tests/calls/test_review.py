@@ -77,8 +77,7 @@ def test_blind_call_hides_identity(world, blind):
     download = client.get(reverse("calls:review_attachment", kwargs={"application_id": s["application"].pk,
                                                                     "attachment_id": attachment.pk}))
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == b"pdf"
-    download.close()
+    assert download.content == b"pdf"
     attachment.file.delete(save=False)
     disposition = download["Content-Disposition"]
     assert ("Verein-Sichtbar" in disposition) is not blind

@@ -13,10 +13,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -407,8 +408,11 @@ def review_attachment(request: HttpRequest, application_id: int, attachment_id: 
     if assignment.application.call.blind:
         extension = name.rsplit(".", 1)[-1].lower() if "." in name else "bin"
         name = f"attachment-{position}.{extension if extension.isalnum() else 'bin'}"
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name,
-                            content_type=attachment.content_type)
+    # read and close at once (attachments are size-limited): no file handle outlives the request
+    with attachment.file.open("rb") as handle:
+        content = handle.read()
+    response = HttpResponse(content, content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
