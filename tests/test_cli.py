@@ -83,9 +83,8 @@ def test_demo_is_deterministic_and_covers_all_regions():
     languages = set(Organisation.objects.values_list("original_language", flat=True))
     assert languages == {"de", "fr", "it", "sl"}
     assert demo_generate(seed=11, size=size)["status"] == "demo data already present"
-    from asis.observatory.models import Initiative
-
     from asis.calls.demo import clear
+    from asis.observatory.models import Initiative
 
     clear()  # demo calls and their applications protect organisations and users
     Initiative.objects.all().delete()  # organisations are protected while initiatives name them

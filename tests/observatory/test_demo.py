@@ -64,9 +64,8 @@ def test_demo_is_deterministic():
     first = _fingerprint()
     # Run again on a clean slate: delete what the demo made, then regenerate with the same seed.
     from asis.accounts.models import Membership, Organisation, User
-    from asis.observatory.models import InitiativeOrganisation
-
     from asis.calls.demo import clear
+    from asis.observatory.models import InitiativeOrganisation
 
     clear()  # demo calls and their applications protect organisations and users
     InitiativeOrganisation.objects.all().delete()
