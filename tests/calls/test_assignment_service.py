@@ -106,7 +106,6 @@ def test_declined_and_invited_evaluators_are_not_used(world):
 def test_big_call_runs_as_a_job(world, settings, monkeypatch, django_capture_on_commit_callbacks):
     from asis.core.jobs import run_job
 
-    settings.ASIS_JOB_MODULES = ["asis.calls.assignment"]
     monkeypatch.setattr(asg, "INLINE_MAX_PAIRS", 0)
     call, apps, _people = _call_with(world)
     client = world.client_for("manager")

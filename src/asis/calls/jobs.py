@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+import asis.calls.assignment  # noqa: F401  (registers the "calls.assign" handler)
 from asis.calls.models import Call
 from asis.core.jobs import JobError, Reporter, job_handler
 from asis.core.models import Job
