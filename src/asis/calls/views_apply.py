@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,18 +36,7 @@ from asis.calls.forms_apply import (
 from asis.calls.models import Application, Attachment, Call, SelfAssessment
 from asis.calls.pdf import render_pdf
 from asis.calls.uploads import attachment_add, attachment_delete, max_bytes, max_count
-
-
-def _language() -> str:
-    return (translation.get_language() or "en").split("-")[0]
-
-
-def _errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+from asis.calls.web import current_language, form_add_errors
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -64,7 +53,7 @@ def _linked_call(value: Any) -> Call | None:
 
 
 def self_assessment(request: HttpRequest) -> HttpResponse:
-    language = _language()
+    language = current_language()
     call = _linked_call(request.POST.get("call") if request.method == "POST" else request.GET.get("call"))
     form = SelfAssessmentForm(request.POST or None, grid=sa.grid(), language=language)
     if request.method == "POST" and form.is_valid():
@@ -75,7 +64,7 @@ def self_assessment(request: HttpRequest) -> HttpResponse:
                 user=request.user, answers=form.answers(), notes=form.notes(),
                 project_title=form.cleaned_data["project_title"], language=language, call=call)
         except ValidationError as error:
-            _errors(form, error)
+            form_add_errors(form, error)
         else:
             return redirect("calls:self_assessment_result", token=assessment.token)
     return render(request, "calls/apply/self_assessment.html", {"form": form, "call": call},
@@ -87,7 +76,7 @@ def _assessment(token: Any) -> SelfAssessment:
 
 
 def _result_context(assessment: SelfAssessment) -> dict[str, Any]:
-    result = sa.result_of(assessment, _language())
+    result = sa.result_of(assessment, current_language())
     return {"assessment": assessment, "result": result, "radar": sa.radar(result)}
 
 
@@ -101,7 +90,7 @@ def self_assessment_result(request: HttpRequest, token: Any) -> HttpResponse:
 
 def self_assessment_pdf(request: HttpRequest, token: Any) -> HttpResponse:
     assessment = _assessment(token)
-    pdf = render_pdf("calls/apply/self_assessment_pdf.html", _result_context(assessment), language=_language())
+    pdf = render_pdf("calls/apply/self_assessment_pdf.html", _result_context(assessment), language=current_language())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="self-assessment.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -132,7 +121,7 @@ def self_assessment_apply(request: HttpRequest, token: Any) -> HttpResponse:
                 actor=request.user, assessment=assessment, call=form.cleaned_data["call"],
                 organisation=form.cleaned_data["organisation"])
         except ValidationError as error:
-            _errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Your draft application was created from the self-assessment."))
             return redirect("calls:application_edit", application_id=application.pk)
@@ -159,7 +148,7 @@ def application_start(request: HttpRequest, call_id: int) -> HttpResponse:
             application = svc.application_start(actor=request.user, call=call,
                                                  organisation=form.cleaned_data["organisation"])
         except ValidationError as error:
-            _errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Your draft application %(reference)s was created.") % {
                 "reference": application.reference})
@@ -203,7 +192,7 @@ def _save(request: HttpRequest, application: Application) -> tuple[ApplicationFo
         svc.application_update(actor=request.user, application=application, fields=form.content(),
                                challenges=form.cleaned_data["challenges"])
     except ValidationError as error:
-        _errors(form, error)
+        form_add_errors(form, error)
         return form, False
     return form, True
 
@@ -264,7 +253,7 @@ def co_applicant_add(request: HttpRequest, application_id: int) -> HttpResponse:
         try:
             svc.co_applicant_add(actor=request.user, application=application, email=form.cleaned_data["email"])
         except ValidationError as error:
-            _errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("The co-applicant was added and informed by e-mail."))
             return redirect(reverse("calls:application_edit", args=[application.pk]) + "#people")
@@ -300,7 +289,7 @@ def partner_add(request: HttpRequest, application_id: int) -> HttpResponse:
             svc.partner_add(actor=request.user, application=application,
                             organisation=form.cleaned_data["organisation"], role=form.cleaned_data["role"])
         except ValidationError as error:
-            _errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("The partner organisation was added."))
             return redirect(reverse("calls:application_edit", args=[application.pk]) + "#partners")
@@ -335,7 +324,7 @@ def attachment_upload(request: HttpRequest, application_id: int) -> HttpResponse
             attachment_add(actor=request.user, application=application, kind=form.cleaned_data["kind"],
                            name=upload.name, data=upload.read())
         except ValidationError as error:
-            _errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("The file was attached."))
             return redirect(reverse("calls:application_edit", args=[application.pk]) + "#attachments")
@@ -459,7 +448,7 @@ def manage_application(request: HttpRequest, application_id: int) -> HttpRespons
                 eligibility_record(actor=request.user, application=application, results=form.results(),
                                    outcome=form.cleaned_data["outcome"], reason=form.cleaned_data["reason"])
             except ValidationError as error:
-                _errors(form, error)
+                form_add_errors(form, error)
             else:
                 messages.success(request, _("The screening was recorded and the applicant informed."))
                 return redirect("calls:manage_application", application_id=application.pk)

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -50,24 +50,7 @@ from asis.calls.models import (
     Evaluator,
     Review,
 )
-
-
-def _language() -> str:
-    return (translation.get_language() or "en").split("-")[0]
-
-
-def _errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _flash(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
+from asis.calls.web import current_language, flash_errors, form_add_errors
 
 # --- evaluators and conflicts (managers) -----------------------------------------------------------
 
@@ -96,9 +79,9 @@ def manage_evaluators(request: HttpRequest, call_id: int) -> HttpResponse:
                 evaluator = ev.evaluator_invite(actor=request.user, call=call, email=data["email"],
                                                 full_name=data["full_name"], external=data["external"],
                                                 capacity=data["capacity"], expertise=data["expertise"],
-                                                language=_language())
+                                                language=current_language())
             except ValidationError as error:
-                _errors(form, error)
+                form_add_errors(form, error)
             else:
                 messages.success(request, _("%(email)s was invited.") % {"email": evaluator.user.email})
                 return redirect("calls:manage_evaluators", call_id=call.pk)
@@ -124,7 +107,7 @@ def evaluator_update(request: HttpRequest, call_id: int, evaluator_id: int) -> H
             ev.evaluator_update(actor=request.user, evaluator=evaluator, capacity=form.cleaned_data["capacity"],
                                 external=form.cleaned_data["external"], expertise=evaluator.expertise.all())
         except ValidationError as error:
-            _flash(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("The evaluator was updated."))
     else:
@@ -141,7 +124,7 @@ def evaluator_remove(request: HttpRequest, call_id: int, evaluator_id: int) -> H
     try:
         ev.evaluator_remove(actor=request.user, evaluator=evaluator)
     except ValidationError as error:
-        _flash(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The evaluator was removed."))
     return redirect("calls:manage_evaluators", call_id=call.pk)
@@ -170,7 +153,7 @@ def conflict_record(request: HttpRequest, call_id: int) -> HttpResponse:
                                                     application=form.cleaned_data["application"],
                                                     note=form.cleaned_data["note"])
         except ValidationError as error:
-            _errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _conflict_message(outcome))
             return redirect("calls:manage_evaluators", call_id=call.pk)
@@ -212,7 +195,7 @@ def invitation(request: HttpRequest, call_id: int) -> HttpResponse:
             try:
                 ev.evaluator_respond(user=request.user, evaluator=evaluator, accept=answer == "accept")
             except ValidationError as error:
-                _flash(request, error)
+                flash_errors(request, error)
             else:
                 messages.success(request, _("Thank you: you accepted the invitation.") if answer == "accept"
                                  else _("You declined the invitation."))
@@ -274,7 +257,7 @@ def assignment_add(request: HttpRequest, call_id: int) -> HttpResponse:
             asg.assignment_add(actor=request.user, evaluator=form.cleaned_data["evaluator"],
                                application=form.cleaned_data["application"], reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("The assignment was added."))
             return redirect("calls:manage_assignments", call_id=call.pk)
@@ -296,7 +279,7 @@ def assignment_remove(request: HttpRequest, assignment_id: int) -> HttpResponse:
     try:
         asg.assignment_remove(actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"])
     except ValidationError as error:
-        _flash(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The assignment was removed."))
     return redirect("calls:manage_assignments", call_id=call.pk)
@@ -320,7 +303,7 @@ def _review_context(request: HttpRequest, assignment: Assignment, form: ReviewFo
     application = assignment.application
     call = application.call
     review = rv.review_of(assignment)
-    criteria = rv.criteria_of(call, _language())
+    criteria = rv.criteria_of(call, current_language())
     if form is None:
         scores, notes, comment = rv.review_values(review)
         initial: dict[str, Any] = {"comment": comment}
@@ -328,7 +311,7 @@ def _review_context(request: HttpRequest, assignment: Assignment, form: ReviewFo
             initial[f"score_{c.id}"] = "" if scores.get(c.id) is None else str(scores[c.id])
             initial[f"justification_{c.id}"] = notes.get(c.id, "")
         form = ReviewForm(initial=initial, criteria=criteria)
-    language = _language()
+    language = current_language()
     return {
         "assignment": assignment, "application": application, "call": call, "review": review,
         "form": form, "criteria": criteria,
@@ -349,7 +332,7 @@ def review(request: HttpRequest, application_id: int) -> HttpResponse:
     assignment = access_assignment(request.user, application_id)
     if request.method != "POST":
         return render(request, "calls/review/review.html", _review_context(request, assignment))
-    criteria = rv.criteria_of(assignment.application.call, _language())
+    criteria = rv.criteria_of(assignment.application.call, current_language())
     form = ReviewForm(request.POST, criteria=criteria)
     status = 200
     if form.is_valid():
@@ -367,7 +350,7 @@ def review(request: HttpRequest, application_id: int) -> HttpResponse:
                                comment=comment)
                 messages.success(request, _("The draft was saved."))
         except ValidationError as error:
-            _errors(form, error)
+            form_add_errors(form, error)
             status = 400
         else:
             return redirect("calls:review", application_id=application_id)
@@ -438,13 +421,13 @@ def declare_conflict(request: HttpRequest, application_id: int) -> HttpResponse:
             _conflict, outcome = ev.conflict_declare(user=request.user, evaluator=evaluator, application=application,
                                                      note=form.cleaned_data["note"])
         except ValidationError as error:
-            _errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _conflict_message(outcome))
             return redirect("calls:review_list")
     return render(request, "calls/review/declare_conflict.html",
                   {"form": form, "application": application, "call": application.call,
-                   "title": application.translated("title", _language())},
+                   "title": application.translated("title", current_language())},
                   status=400 if form.errors else 200)
 
 
@@ -460,7 +443,7 @@ def review_reopen(request: HttpRequest, review_id: int) -> HttpResponse:
         try:
             rv.review_reopen(actor=request.user, review=review_obj, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _flash(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("The review was reopened; the evaluator was told by e-mail."))
     return redirect("calls:panel", call_id=call_id)
@@ -472,7 +455,7 @@ def review_reopen(request: HttpRequest, review_id: int) -> HttpResponse:
 def panel(request: HttpRequest, call_id: int) -> HttpResponse:
     call = access_managed_call(request.user, call_id)
     reveal = request.GET.get("reveal") == "1"
-    criteria = rv.criteria_of(call, _language())
+    criteria = rv.criteria_of(call, current_language())
     applications = pnl.panel_applications(call)
     query = (request.GET.get("q") or "").strip()
     if query:
@@ -491,7 +474,7 @@ def panel(request: HttpRequest, call_id: int) -> HttpResponse:
 @require_POST
 def consensus_set(request: HttpRequest, application_id: int) -> HttpResponse:
     application = access_managed_application(request.user, application_id)
-    criteria = rv.criteria_of(application.call, _language())
+    criteria = rv.criteria_of(application.call, current_language())
     form = ConsensusForm(request.POST, criteria=criteria)
     if form.is_valid():
         try:
@@ -511,7 +494,7 @@ def _panel_url(application: Application) -> str:
 def _panel_error(request: HttpRequest, application: Application, form: ConsensusForm,
                  error: ValidationError | None) -> HttpResponse:
     if error is not None:
-        _errors(form, error)
+        form_add_errors(form, error)
     return render(request, "calls/review/consensus_error.html",
                   {"form": form, "application": application, "call": application.call}, status=400)
 
@@ -524,7 +507,7 @@ def consensus_remove(request: HttpRequest, application_id: int) -> HttpResponse:
         pnl.consensus_remove(actor=request.user, application=application,
                              criterion=str(request.POST.get("criterion", "")))
     except ValidationError as error:
-        _flash(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The consensus score was removed."))
     return redirect(f"{_panel_url(application)}#app-{application.pk}")
