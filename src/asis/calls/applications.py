@@ -291,7 +291,7 @@ def application_update(*, actor: Any, application: Application, fields: dict[str
                        challenges: Any = None) -> Application:
     """Save draft content (all or some of ``CONTENT_FIELDS``); validates the call's rules for what is given."""
     with transaction.atomic():
-        application = (Application.objects.select_for_update().select_related("call", "region")
+        application = (Application.objects.select_for_update(of=("self",)).select_related("call", "region")
                        .get(pk=application.pk))
         _require_editable(application)
         before = _snapshot(application)
@@ -329,7 +329,7 @@ def co_applicant_add(*, actor: Any, application: Application, email: str) -> CoA
         raise ValidationError({"email": _("No account uses this e-mail address. Ask the person to create an "
                                           "account first.")})
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
         _require_editable(application)
         if user.pk == application.applicant_id:
             raise ValidationError({"email": _("This person is the lead applicant.")})
@@ -345,7 +345,7 @@ def co_applicant_add(*, actor: Any, application: Application, email: str) -> CoA
 
 def co_applicant_remove(*, actor: Any, application: Application, co_applicant_id: int) -> None:
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
         _require_editable(application)
         link = CoApplicant.objects.filter(application=application, pk=co_applicant_id).first()
         if link is None:
@@ -357,7 +357,7 @@ def co_applicant_remove(*, actor: Any, application: Application, co_applicant_id
 
 def partner_add(*, actor: Any, application: Application, organisation: Organisation, role: str) -> ApplicationPartner:
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
         _require_editable(application)
         if organisation.pk == application.organisation_id:
             raise ValidationError({"organisation": _("The lead organisation cannot also be a partner.")})
@@ -374,7 +374,7 @@ def partner_add(*, actor: Any, application: Application, organisation: Organisat
 
 def partner_remove(*, actor: Any, application: Application, partner_id: int) -> None:
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
         _require_editable(application)
         partner = ApplicationPartner.objects.filter(application=application, pk=partner_id).first()
         if partner is None:
@@ -396,7 +396,7 @@ def _receipt_pdf(application: Application, content: dict[str, Any], language: st
 def application_submit(*, actor: Any, application: Application) -> Application:
     """Submit before the deadline (server clock); a second submission changes nothing and says so."""
     with transaction.atomic():
-        application = (Application.objects.select_for_update().select_related("call", "region", "applicant")
+        application = (Application.objects.select_for_update(of=("self",)).select_related("call", "region", "applicant")
                        .get(pk=application.pk))
         call = application.call
         if application.status == Application.Status.SUBMITTED:
@@ -438,7 +438,7 @@ def application_submit(*, actor: Any, application: Application) -> Application:
 
 def application_withdraw(*, actor: Any, application: Application) -> Application:
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("call", "applicant").get(
+        application = Application.objects.select_for_update(of=("self",)).select_related("call", "applicant").get(
             pk=application.pk)
         if application.status == Application.Status.WITHDRAWN:
             raise ValidationError(_("This application was already withdrawn."))

@@ -27,7 +27,7 @@ def eligibility_record(*, actor: Any, application: Application, results: dict[st
     """
     reason = (reason or "").strip()
     with transaction.atomic():
-        application = (Application.objects.select_for_update().select_related("call", "applicant")
+        application = (Application.objects.select_for_update(of=("self",)).select_related("call", "applicant")
                        .get(pk=application.pk))
         if application.status != Application.Status.SUBMITTED:
             raise ValidationError(_("Only submitted applications can be screened."))

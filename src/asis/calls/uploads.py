@@ -125,7 +125,7 @@ def attachment_add(*, actor: Any, application: Application, kind: str, name: str
         raise ValidationError({"kind": _("Choose the type of the document.")})
     clean_name, content_type = check_upload(name, data)
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
         _require_editable(application)
         if application.attachments.count() >= max_count():
             raise ValidationError({"file": _("An application can have at most %(count)s attachments.") % {
@@ -144,7 +144,7 @@ def attachment_add(*, actor: Any, application: Application, kind: str, name: str
 
 def attachment_delete(*, actor: Any, application: Application, attachment_id: int) -> None:
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
         _require_editable(application)
         attachment = Attachment.objects.filter(application=application, pk=attachment_id).first()
         if attachment is None:
