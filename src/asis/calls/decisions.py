@@ -7,8 +7,7 @@ Rules checked before anything is written (all-or-nothing):
 - the approved amounts of the whole call stay within its budget;
 - a decision whose letter was sent is final.
 
-The reason of a decision is kept in ``Application.answers["_decision"]`` (the data model has no
-field for it; see the report of this part) and is written into the letter.
+The reason of a decision (``Application.decision_reason``) is written into the letter.
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ from asis.calls.notifications import notify
 from asis.calls.pdf import render_pdf
 from asis.core.audit import audit_record
 
-REASON_KEY = "_decision"
 CENT = Decimal("0.01")
 SEND_JOB_KIND = "calls.decisions_send"
 
@@ -44,7 +42,7 @@ class DecisionInput:
 
 
 def decision_reason(application: Application) -> str:
-    return str(((application.answers or {}).get(REASON_KEY) or {}).get("reason", ""))
+    return application.decision_reason
 
 
 def decidable_applications(call: Call) -> Any:
@@ -130,11 +128,8 @@ def decisions_record(*, actor: Any, call: Call, items: Sequence[DecisionInput]) 
             after = {"decision": item.outcome, "granted_amount": amount, "reason": reason}
             if before == after:
                 continue
-            app.decision, app.granted_amount = item.outcome, amount
-            answers = dict(app.answers or {})
-            answers[REASON_KEY] = {"reason": reason}
-            app.answers = answers
-            app.save(update_fields=["decision", "granted_amount", "answers", "updated_at"])
+            app.decision, app.granted_amount, app.decision_reason = item.outcome, amount, reason
+            app.save(update_fields=["decision", "granted_amount", "decision_reason", "updated_at"])
             audit_record(action="asis.decision.recorded", actor=actor, obj=app, before=before, after=after,
                          organisation_id=call.organisation_id)
             changed += 1

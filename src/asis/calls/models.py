@@ -300,6 +300,7 @@ class Application(TranslatableModel):
     decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices, default=Decision.NONE,
                                 blank=True, db_index=True)
     granted_amount = models.DecimalField(_("granted amount (EUR)"), **MONEY, null=True, blank=True)
+    decision_reason = models.TextField(_("reason of the decision"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
