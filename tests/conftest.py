@@ -96,3 +96,16 @@ def _fresh_cache() -> Any:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """A request activates its language in the thread and nothing deactivates it afterwards; each
+    test starts in the default language, so services called directly do not inherit the last
+    request's language from an earlier test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from asis.calls import letters
 from asis.calls.models import Application, Call, DecisionLetter, FundedProject, ResultSet
@@ -39,6 +40,11 @@ class DecisionInput:
     outcome: str
     amount: Decimal | None = None
     reason: str = ""
+
+
+def undecided_message(count: int) -> str:
+    return ngettext("%(count)s application has no decision yet.", "%(count)s applications have no decision yet.",
+                    count) % {"count": count}
 
 
 def decision_reason(application: Application) -> str:
@@ -192,8 +198,9 @@ def decisions_send(*, actor: Any, call: Call,
     e-mails (with the letter as PDF) go out after the commit, so a failure leaves nothing half-done.
     """
     report = report or (lambda fraction, message="": None)
-    if undecided_count(call):
-        raise ValidationError(_("%(count)s applications have no decision yet.") % {"count": undecided_count(call)})
+    undecided = undecided_count(call)
+    if undecided:
+        raise ValidationError(undecided_message(undecided))
     outgoing: list[tuple[DecisionLetter, bytes]] = []
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)

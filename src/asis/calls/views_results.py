@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -170,7 +170,8 @@ def decisions(request: HttpRequest, call_id: int) -> HttpResponse:
                     else:
                         form.errors.setdefault(key, []).extend(errs)
             else:
-                messages.success(request, _("%(count)s decisions saved.") % {"count": changed})
+                messages.success(request, ngettext("%(count)s decision saved.", "%(count)s decisions saved.",
+                                                   changed) % {"count": changed})
                 return redirect("calls:decisions", call_id=call.pk)
         if not general_errors:
             general_errors.append(_("Some decisions could not be saved: see the messages in the table."))
@@ -203,8 +204,9 @@ def decisions_prefill(request: HttpRequest, call_id: int) -> HttpResponseBase:
                 for message in errs:
                     messages.error(request, message)
         else:
-            messages.success(request, _("%(count)s decisions prefilled from the optimal portfolio.")
-                             % {"count": changed})
+            messages.success(request, ngettext("%(count)s decision prefilled from the optimal portfolio.",
+                                               "%(count)s decisions prefilled from the optimal portfolio.",
+                                               changed) % {"count": changed})
     return redirect("calls:decisions", call_id=call.pk)
 
 
@@ -214,7 +216,7 @@ def decisions_send(request: HttpRequest, call_id: int) -> HttpResponseBase:
     call = access_managed_call(request.user, call_id)
     undecided = decision_svc.undecided_count(call)
     if undecided:
-        messages.error(request, _("%(count)s applications have no decision yet.") % {"count": undecided})
+        messages.error(request, decision_svc.undecided_message(undecided))
     elif Job.objects.filter(kind=decision_svc.SEND_JOB_KIND, params__call_id=call.pk,
                             status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).exists():
         messages.info(request, _("The letters are already being sent."))
