@@ -53,7 +53,11 @@ def browser(_allow_sync_orm_beside_playwright: Any) -> Any:
 
 
 class A11yPage:
-    """A page wrapper whose navigations are all followed by an axe check."""
+    """A page wrapper whose navigations are all followed by an axe check.
+
+    Its ``check()`` runs axe and so hides Playwright's ``page.check(selector)``: tick radio buttons
+    and checkboxes with ``page.locator(selector).check()``.
+    """
 
     def __init__(self, page: Any, base_url: str) -> None:
         self.page = page
