@@ -35,4 +35,5 @@ RULES: dict[str, Rule] = {
     "calls:edit": Rule(CALL_MANAGERS, kwargs=_announced),
     "calls:publish": Rule(CALL_MANAGERS, "POST", kwargs=_draft),
     "calls:versions": Rule(CALL_MANAGERS, kwargs=_announced),
+    "calls:notifications": Rule(CALL_MANAGERS, kwargs=_announced),
 }

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from asis.calls.models import Call, CallVersion
 from asis.core.models import AuditEntry
-from tests.calls.helpers import make_call
+from tests.calls.helpers import make_application, make_call
 
 pytestmark = pytest.mark.django_db
 
@@ -436,3 +436,28 @@ def test_the_only_managed_organisation_is_preselected(world, manager):
     form = manager.get(url("create")).context["form"]
     assert form.fields["organisation"].initial == world.org.pk
     assert form.fields["organisation"].empty_label is None
+
+
+def test_notification_log_lists_the_calls_emails_only(world, django_assert_max_num_queries):
+    from asis.calls.models import Notification
+    from asis.calls.notifications import notify
+
+    call = make_call(world.org)
+    other = make_call(world.other_org, title="Someone else's call")
+    application = make_application(call, world.users["project_holder"], world.org)
+    notify(kind="application_submitted", user=world.users["project_holder"], call=call, application=application,
+           context={"submitted_local": "now", "digest": "0" * 64})
+    Notification.objects.create(kind="application_submitted", email="x@example.org", language="de", subject="Fremd",
+                                body="b", status="sent", call=other)
+    Notification.objects.create(kind="eligibility_decided", email="", language="fr", subject="Sans adresse",
+                                body="b", status="skipped", call=call)
+    client = world.client_for("manager")
+    url = reverse("calls:notifications", args=[call.pk])
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert application.reference in text and "Sans adresse" in text and "Fremd" not in text
+    skipped = client.get(url, {"status": "skipped"}).content.decode()
+    assert "Sans adresse" in skipped and application.reference not in skipped
+    assert world.client_for("other_manager").get(url).status_code == 404

@@ -13,4 +13,5 @@ urlpatterns = [
     path("manage/<int:call_id>/edit/", views_builder.edit, name="edit"),
     path("manage/<int:call_id>/publish/", views_builder.publish, name="publish"),
     path("manage/<int:call_id>/versions/", views_builder.versions, name="versions"),
+    path("manage/<int:call_id>/notifications/", views_builder.notifications, name="notifications"),
 ]

@@ -438,3 +438,29 @@ def public_detail(request: HttpRequest, call_id: int) -> HttpResponse:
     context = {"call": call, "title": call.translated("title", language),
                "description": call.translated("description", language), **_readonly_context(call)}
     return render(request, "calls/builder/public_detail.html", context)
+
+
+@login_required
+@require_safe
+def notifications(request: HttpRequest, call_id: int) -> HttpResponse:
+    """The log of every e-mail the call sent (or failed to send), newest first, with filters."""
+    from django.core.paginator import Paginator
+
+    from asis.calls.models import Notification
+
+    call = access_managed_call(request.user, call_id)
+    rows = Notification.objects.filter(call=call).select_related("application").order_by("-created_at", "-pk")
+    status = request.GET.get("status", "")
+    kind = request.GET.get("kind", "")
+    if status in Notification.Status.values:
+        rows = rows.filter(status=status)
+    kinds = sorted(Notification.objects.filter(call=call).values_list("kind", flat=True).distinct())
+    if kind in kinds:
+        rows = rows.filter(kind=kind)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "calls/builder/notifications.html", {
+        "call": call, "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+        "statuses": Notification.Status.choices, "kinds": kinds, "status": status, "kind": kind,
+        "querystring": query.urlencode(),
+    })
