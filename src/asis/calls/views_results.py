@@ -9,10 +9,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -74,29 +77,48 @@ def results(request: HttpRequest, call_id: int) -> HttpResponse:
         ids = [c["id"] for c in data.get("criteria", [])]
         page.object_list = [{**r, "m_rank": r["ranks"].get(method), "m_score": r["scores"].get(method),
                              "values": [r["criterion_scores"].get(c) for c in ids]} for r in page.object_list]
-        by_id = result_svc.derived(result, "by_id", lambda: {r["id"]: r for r in data.get("applications", [])})
-        portfolio = data.get("portfolio", {})
-        distribution = data.get("distribution", {})
-        criteria = _criterion_labels(data, language)
         context.update({
-            "stale": result_svc.is_stale(call, result, cached=True), "methods": methods, "method": method, "page": page,
-            "criteria": criteria, "agreement": data.get("agreement", {}), "evaluators": data.get("evaluators", []),
-            "flagged": [by_id[i] for i in data.get("agreement", {}).get("flagged", []) if i in by_id][:50],
-            "calibration_effect": result_svc.derived(result, "calibration", lambda: result_svc.calibration_effect(
-                data, result.params.get("method"))[:30]),
-            "calibration": result.params.get("calibration"),
-            "acceptability": result_svc.derived(result, "acceptability", lambda: sorted(
-                (r for r in data.get("applications", []) if r["expected_rank"] is not None),
-                key=lambda r: r["expected_rank"])[:30]),
-            "portfolio": portfolio, "only_optimal": [by_id[i] for i in portfolio.get("only_optimal", []) if i in by_id],
-            "only_greedy": [by_id[i] for i in portfolio.get("only_greedy", []) if i in by_id],
-            "distribution": distribution,
-            "region_chart": charts_results.amounts_chart(distribution.get("region", []), "funded"),
-            "challenge_chart": charts_results.amounts_chart(distribution.get("challenge", []), "funded"),
-            "excluded": data.get("excluded", []),
-            "weights": [{**c, "percent": round(result.params["weights"].get(c["id"], 0), 3)} for c in criteria],
+            "stale": result_svc.is_stale(call, result, cached=True), "methods": methods, "method": method,
+            "page": page, "criteria": _criterion_labels(data, language), "excluded": data.get("excluded", []),
+            "static_sections": _static_sections(call, result, language),
         })
     return render(request, "calls/results/results.html", context)
+
+
+STATIC_SECTIONS_SECONDS = 3600
+
+
+def _static_sections(call: Call, result: Any, language: str) -> str:
+    """The sections that depend only on the (immutable) result set and the language — calibration,
+    agreement, SMAA, portfolio, distribution, the what-if form — rendered once and cached, so a
+    request renders only the ranking page it asks for."""
+    key = f"asis.calls.results.static.{result.pk}.{result.inputs_digest}.{language}"
+    html = cache.get(key)
+    if html is not None:
+        return mark_safe(html)  # noqa: S308  (our own template's output, escaped when rendered)
+    data = result.data
+    criteria = _criterion_labels(data, language)
+    by_id = result_svc.derived(result, "by_id", lambda: {r["id"]: r for r in data.get("applications", [])})
+    portfolio = data.get("portfolio", {})
+    distribution = data.get("distribution", {})
+    html = render_to_string("calls/results/_static_sections.html", {
+        "call": call, "result": result, "criteria": criteria,
+        "agreement": data.get("agreement", {}), "evaluators": data.get("evaluators", []),
+        "flagged": [by_id[i] for i in data.get("agreement", {}).get("flagged", []) if i in by_id][:50],
+        "calibration_effect": result_svc.calibration_effect(data, result.params.get("method"))[:30],
+        "calibration": result.params.get("calibration"),
+        "acceptability": sorted((r for r in data.get("applications", []) if r["expected_rank"] is not None),
+                                key=lambda r: r["expected_rank"])[:30],
+        "portfolio": portfolio, "only_optimal": [by_id[i] for i in portfolio.get("only_optimal", []) if i in by_id],
+        "only_greedy": [by_id[i] for i in portfolio.get("only_greedy", []) if i in by_id],
+        "distribution": distribution,
+        "region_chart": charts_results.amounts_chart(distribution.get("region", []), "funded"),
+        "challenge_chart": charts_results.amounts_chart(distribution.get("challenge", []), "funded"),
+        "weights": [{**c, "percent": round(result.params["weights"].get(c["id"], 0), 3)} for c in criteria],
+        "method_labels": _method_labels(),
+    })
+    cache.set(key, html, STATIC_SECTIONS_SECONDS)
+    return mark_safe(html)  # noqa: S308
 
 
 @login_required
