@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from asis.accounts.models import ApiToken, Membership, Organisation, User
@@ -88,11 +89,17 @@ def two_factor_disable(*, user: User) -> None:
         audit_record(action="asis.two_factor.disabled", actor=user, obj=user)
 
 
+# Other modules contribute their part of a person's data without accounts importing them:
+# ``export(user) -> dict`` (merged into the export) and ``erase(user)`` (run before anonymising).
+PERSONAL_DATA_EXPORTS = ("asis.calls.personal_data.export",)
+PERSONAL_DATA_ERASERS = ("asis.calls.personal_data.erase",)
+
+
 def user_personal_data(*, user: User) -> dict[str, Any]:
     """Everything the platform holds about a person (GDPR art. 15 and 20), as JSON-ready data."""
     from asis.core.models import AuditEntry
 
-    return {
+    data = {
         "format": "asis-personal-data/1",
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -123,12 +130,17 @@ def user_personal_data(*, user: User) -> dict[str, Any]:
             for e in AuditEntry.objects.filter(actor=user).order_by("seq")
         ],
     }
+    for path in PERSONAL_DATA_EXPORTS:
+        data.update(import_string(path)(user))
+    return data
 
 
 def user_anonymise(*, user: User, actor: Any) -> None:
     """Erase personal data, keep the pseudonymous row that scores and audit entries point to."""
     with transaction.atomic():
         audit_record(action="asis.user.anonymised", actor=actor, obj=user)
+        for path in PERSONAL_DATA_ERASERS:
+            import_string(path)(user)
         TOTPDevice.objects.filter(user=user).delete()
         user.api_tokens.all().delete()
         user.memberships.all().delete()
