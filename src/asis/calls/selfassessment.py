@@ -230,7 +230,7 @@ class Radar:
         return f"0 0 {self.width} {self.height}"
 
 
-def radar(result: SelfAssessmentResult, *, width: int = 640, height: int = 480, radius: float = 160) -> Radar:
+def radar(result: SelfAssessmentResult, *, width: int = 800, height: int = 480, radius: float = 160) -> Radar:
     """Geometry of a radar chart of the scored (ordinal) criteria: one axis each, clockwise from the top."""
     items = result.scored
     n = len(items)
