@@ -139,7 +139,10 @@ def results_whatif(request: HttpRequest, call_id: int) -> HttpResponse:
         raise Http404("No results yet")
     grid = Grid.from_dict(result.params["grid"])
     weights, errors = adapters.parse_weights(grid, request.GET)
-    context: dict[str, Any] = {"call": call, "result": result, "errors": errors}
+    criteria = _criterion_labels(result.data, get_language() or "en")
+    context: dict[str, Any] = {"call": call, "result": result, "errors": errors, "weights": [
+        {**c, "percent": round(result.params["weights"].get(c["id"], 0), 3), "value": request.GET.get(c["id"], "")}
+        for c in criteria]}
     if not errors:
         outcome = result_svc.whatif(result, weights)
         context.update({"rows": outcome["rows"][:WHATIF_ROWS], "whatif_portfolio": outcome["portfolio"],
