@@ -183,8 +183,10 @@ def _make_call(spec: dict[str, Any], organisation: Organisation, manager: User, 
                 primary_method="weighted_sum", smaa_draws=1000,
                 regional_conflict_rule=Call.RegionalConflictRule.SAME_REGION,
                 portfolio_constraints={"min_score": 50, "allow_partial": False, "min_fraction": 1.0, "groups": [
-                    {"dimension": "country", "group": organisation.country, "min_count": None, "max_count": None,
-                     "min_share": None, "max_share": 0.6}]},
+                    # at most half of the money to the authority's own region (its applicants come from
+                    # several regions, so the rule binds without emptying the portfolio)
+                    {"dimension": "region", "group": organisation.region.code, "min_count": None,
+                     "max_count": None, "min_share": None, "max_share": 0.5}]},
                 applicant_types=[], version=1, created_by=manager,
                 published_at=opens_at - dt.timedelta(days=14))
     for code, text in spec["title"].items():
