@@ -259,3 +259,18 @@ def test_exports_csv_and_xlsx_neutralise_formulas(world):
     assert sheet.cell(row=2, column=1).value == 1  # numbers stay numbers
     assert "Parameters" in book.sheetnames
     assert client.get(reverse("calls:results_export", args=[call.pk, "pdf"])).status_code == 404
+
+
+def test_an_empty_optimal_portfolio_is_explained(world):
+    share_rule = {"groups": [{"dimension": "country", "group": "AT", "min_count": None, "max_count": None,
+                              "min_share": None, "max_share": 0.5}]}
+    call, _apps, _e = scored_call(world, [[4, 4], [5, 4]], smaa_draws=0, portfolio_constraints=share_rule)
+    result = call_results_compute(actor=world.users["manager"], call=call)
+    assert result.data["portfolio"]["count"] == 0  # every applicant is in AT: no share of 50 % is possible
+    page = world.client_for("manager").get(reverse("calls:results", args=[call.pk])).content.decode()
+    assert "No application can be funded under the call" in page
+
+    open_call, _apps, _e = scored_call(world, [[4, 4], [5, 4]], smaa_draws=0)
+    call_results_compute(actor=world.users["manager"], call=open_call)
+    page = world.client_for("manager").get(reverse("calls:results", args=[open_call.pk])).content.decode()
+    assert "No application can be funded under the call" not in page
