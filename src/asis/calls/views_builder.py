@@ -32,8 +32,10 @@ from asis.calls.forms_builder import (
     GridForm,
     GridTemplateForm,
     GroupFormSet,
+    GroupLimitForm,
     MoneyForm,
     PortfolioForm,
+    QuestionForm,
     QuestionFormSet,
     ScopeForm,
     TextsForm,
@@ -403,6 +405,8 @@ def _readonly_context(call: Call) -> dict[str, Any]:
             region_groups.append((label, members))
     types = dict(Organisation.Type.choices)
     constraints = call.portfolio_constraints or {}
+    dimensions = dict(GroupLimitForm.base_fields["dimension"].choices)
+    kinds = dict(QuestionForm.base_fields["kind"].choices)
     return {
         "criteria": _criteria(call, language),
         "region_groups": region_groups,
@@ -410,7 +414,9 @@ def _readonly_context(call: Call) -> dict[str, Any]:
         "challenge_list": [str(c.translated("name", language)) for c in call.challenges.order_by("position", "code")],
         "methods": [dict(Call.RankingMethod.choices).get(m, m) for m in call.ranking_methods],
         "constraints": constraints,
-        "groups": constraints.get("groups") or [],
+        "groups": [{**g, "dimension_label": dimensions.get(g.get("dimension"), g.get("dimension"))}
+                   for g in constraints.get("groups") or []],
+        "questions": [{**q, "kind_label": kinds.get(q.get("kind"), q.get("kind"))} for q in call.custom_questions],
     }
 
 
