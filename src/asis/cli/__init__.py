@@ -17,6 +17,7 @@ SUBCOMMAND_MODULES = (
     "asis.cli.platform",
     "asis.cli.assess",
     "asis.cli.observatory",
+    "asis.cli.calls",
 )
 
 

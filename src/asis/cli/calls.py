@@ -1,0 +1,116 @@
+"""``asis calls``: list calls, run the automatic assignment or the results of a call from a shell.
+
+The same services as the web pages (same checks, same audit entries), for large calls or for a
+scheduled run; ``--as`` names the programme manager (or platform admin) the audit log records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from asis.cli import _django
+
+console = Console()
+
+
+def _manager_and_call(args: argparse.Namespace) -> tuple[Any, Any] | None:
+    from asis.accounts.models import User
+    from asis.calls.access import calls_managed_by
+
+    user = User.objects.filter(email=args.as_user.strip().lower(), is_active=True).first()
+    if user is None:
+        console.print(f"[red]No active account {args.as_user}.[/red]")
+        return None
+    call = calls_managed_by(user).filter(pk=args.call).first()
+    if call is None:
+        console.print(f"[red]{args.as_user} does not manage a call #{args.call}.[/red]")
+        return None
+    return user, call
+
+
+def _run(description: str, work: Any) -> Any:
+    with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+                  console=console) as progress:
+        task = progress.add_task(description, total=1.0)
+
+        def report(fraction: float, message: str = "") -> None:
+            progress.update(task, completed=fraction, description=message or description)
+
+        result = work(report)
+        progress.update(task, completed=1.0)
+    return result
+
+
+def _list(args: argparse.Namespace) -> int:
+    _django.setup()
+    from asis.calls.models import Call
+
+    table = Table("id", "title", "organisation", "phase", "applications", "closes (UTC)")
+    for call in Call.objects.select_related("organisation").order_by("pk"):
+        table.add_row(str(call.pk), call.title, call.organisation.name, call.phase,
+                      str(call.applications.count()), f"{call.closes_at:%Y-%m-%d %H:%M}")
+    console.print(table)
+    return 0
+
+
+def _assign(args: argparse.Namespace) -> int:
+    _django.setup()
+    from asis.calls.assignment import AssignmentError, assignments_auto
+
+    found = _manager_and_call(args)
+    if found is None:
+        return 2
+    user, call = found
+    started = time.monotonic()
+    try:
+        summary = _run("Assigning evaluators", lambda report: assignments_auto(actor=user, call=call, report=report))
+    except AssignmentError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 1
+    for key, value in summary.items():
+        console.print(f"  {key}: {value}")
+    console.print(f"  seconds: {time.monotonic() - started:.1f}")
+    return 0
+
+
+def _results(args: argparse.Namespace) -> int:
+    _django.setup()
+    from asis.calls.results import ResultsError, call_results_compute
+
+    found = _manager_and_call(args)
+    if found is None:
+        return 2
+    user, call = found
+    started = time.monotonic()
+    try:
+        result = _run("Computing results",
+                      lambda report: call_results_compute(actor=user, call=call, report=report))
+    except ResultsError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 1
+    portfolio = result.data.get("portfolio") or {}
+    console.print(f"  result set: {result.pk}")
+    console.print(f"  applications ranked: {len(result.data.get('applications', []))}")
+    console.print(f"  funded (optimal portfolio): {portfolio.get('count', 0)}")
+    console.print(f"  seconds: {time.monotonic() - started:.1f}")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("calls", help="funding calls: list, assign evaluators, compute results")
+    sub = p.add_subparsers(dest="calls_command", metavar="ACTION")
+    sub.required = True
+    sub.add_parser("list", help="every call with its phase").set_defaults(func=_list)
+    for name, func, text in (("assign", _assign, "assign evaluators automatically (balanced, no conflicts)"),
+                             ("results", _results, "compute and store the results of a call")):
+        q = sub.add_parser(name, help=text)
+        q.add_argument("call", type=int, help="the call's id (asis calls list)")
+        q.add_argument("--as", dest="as_user", required=True, metavar="EMAIL",
+                       help="the programme manager the audit log records")
+        q.set_defaults(func=func)
