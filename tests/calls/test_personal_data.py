@@ -41,3 +41,23 @@ def test_anonymising_erases_addresses_and_keeps_the_funding_record(world):
     assessment.refresh_from_db()
     assert assessment.user is None
     assert Application.objects.filter(pk=application.pk, applicant=holder).exists()
+
+
+def test_retention_purges_old_anonymous_self_assessments_only(world, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from asis.accounts.services import retention_purge
+
+    settings.ASIS_RETENTION_DAYS = 30
+    old = timezone.now() - timedelta(days=31)
+    anonymous_old = SelfAssessment.objects.create(project_title="old", answers={})
+    owned_old = SelfAssessment.objects.create(project_title="owned", answers={}, user=world.users["project_holder"])
+    used_old = SelfAssessment.objects.create(project_title="used", answers={})
+    make_application(make_call(world.org), world.users["project_holder"], world.org, self_assessment=used_old)
+    recent = SelfAssessment.objects.create(project_title="recent", answers={})
+    SelfAssessment.objects.filter(pk__in=[anonymous_old.pk, owned_old.pk, used_old.pk]).update(created_at=old)
+
+    assert retention_purge()["self_assessments"] == 1
+    assert set(SelfAssessment.objects.values_list("pk", flat=True)) == {owned_old.pk, used_old.pk, recent.pk}

@@ -93,6 +93,8 @@ def two_factor_disable(*, user: User) -> None:
 # ``export(user) -> dict`` (merged into the export) and ``erase(user)`` (run before anonymising).
 PERSONAL_DATA_EXPORTS = ("asis.calls.personal_data.export",)
 PERSONAL_DATA_ERASERS = ("asis.calls.personal_data.erase",)
+# ``purge(cutoff) -> dict[str, int]``: delete a module's operational data older than the cutoff.
+RETENTION_PURGERS = ("asis.calls.personal_data.purge",)
 
 
 def user_personal_data(*, user: User) -> dict[str, Any]:
@@ -167,5 +169,8 @@ def retention_purge(*, now: Any = None) -> dict[str, int]:
         attempts = AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()[0]
         logs = AccessLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
         failures = AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
-        audit_record(action="asis.retention.purged", after={"jobs": jobs, "login_records": attempts + logs + failures})
-    return {"jobs": jobs, "login_records": attempts + logs + failures}
+        counts = {"jobs": jobs, "login_records": attempts + logs + failures}
+        for path in RETENTION_PURGERS:
+            counts.update(import_string(path)(cutoff))
+        audit_record(action="asis.retention.purged", after=counts)
+    return counts

@@ -66,3 +66,9 @@ def erase(user: Any) -> None:
     Notification.objects.filter(recipient=user).update(email="", body="")
     Notification.objects.filter(recipient__isnull=True, email__iexact=user.email).update(email="", body="")
     SelfAssessment.objects.filter(user=user).update(user=None)
+
+
+def purge(cutoff: Any) -> dict[str, int]:
+    """Anonymous self-assessments older than the retention period that no application uses."""
+    expired = SelfAssessment.objects.filter(created_at__lt=cutoff, user__isnull=True, applications__isnull=True)
+    return {"self_assessments": expired.delete()[0]}
