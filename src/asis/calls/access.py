@@ -98,3 +98,12 @@ def access_evaluator_invitation(user: Any, call_id: int) -> Evaluator:
     if evaluator is None:
         raise Http404("No such invitation")
     return evaluator
+
+
+def managed_call_of_job(job: Any) -> tuple[Any, Call] | None:
+    """The owner and call of a calls job, if the owner still manages the call when the job runs."""
+    owner = job.owner
+    call = Call.objects.filter(pk=job.params.get("call_id")).first()
+    if call is None or owner is None or not calls_managed_by(owner).filter(pk=call.pk).exists():
+        return None
+    return owner, call

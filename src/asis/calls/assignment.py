@@ -24,7 +24,7 @@ from asis.calls.evaluators import conflicted_pairs
 from asis.calls.models import Application, Assignment, Call, Evaluator, Review
 from asis.calls.notifications import notify
 from asis.core.audit import audit_record
-from asis.core.jobs import JobError, Reporter, job_handler
+from asis.core.jobs import Reporter
 from asis.core.models import Job
 from asis.engines.assignment import EvaluatorSpec, assign
 from asis.engines.errors import EngineError, InfeasibleError
@@ -254,22 +254,6 @@ def last_job(call: Call) -> Job | None:
     return Job.objects.filter(kind=JOB_KIND, params__call_id=call.pk).order_by("-created_at").first()
 
 
-@job_handler(JOB_KIND)
-def assign_job(job: Job, report: Reporter) -> dict[str, Any]:
-    """Automatic assignment for the job's owner, who must still manage the call when it runs."""
-    from asis.calls.access import calls_managed_by
-
-    owner = job.owner
-    call = Call.objects.filter(pk=job.params.get("call_id")).first()
-    if call is None or owner is None or not calls_managed_by(owner).filter(pk=call.pk).exists():
-        raise JobError(_("The call does not exist or you no longer manage it."))
-    try:
-        summary = assignments_auto(actor=owner, call=call, report=report)
-    except AssignmentError as exc:
-        raise JobError(str(exc)) from exc
-    return {_("Assignments created"): summary["created"], _("Assignments kept"): summary["kept"],
-            _("Conflicts avoided"): summary["conflicts_avoided"],
-            _("Load spread (max - min)"): summary["spread"]}
 
 
 # --- selectors -----------------------------------------------------------------------------------

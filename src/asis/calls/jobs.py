@@ -6,23 +6,39 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-import asis.calls.assignment  # noqa: F401  (registers the "calls.assign" handler)
-from asis.calls.models import Call
+from asis.calls import assignment
+from asis.calls.access import managed_call_of_job
 from asis.core.jobs import JobError, Reporter, job_handler
 from asis.core.models import Job
+
+
+def _owner_and_call(job: Job) -> tuple[Any, Any]:
+    found = managed_call_of_job(job)
+    if found is None:
+        raise JobError(_("The call does not exist or you no longer manage it."))
+    return found
+
+
+@job_handler(assignment.JOB_KIND)
+def assign_job(job: Job, report: Reporter) -> dict[str, Any]:
+    """Automatic assignment for the job's owner, who must still manage the call when it runs."""
+    owner, call = _owner_and_call(job)
+    try:
+        summary = assignment.assignments_auto(actor=owner, call=call, report=report)
+    except assignment.AssignmentError as exc:
+        raise JobError(str(exc)) from exc
+    return {_("Assignments created"): summary["created"], _("Assignments kept"): summary["kept"],
+            _("Conflicts avoided"): summary["conflicts_avoided"],
+            _("Load spread (max - min)"): summary["spread"]}
 
 
 @job_handler("calls.results")
 def results_job(job: Job, report: Reporter) -> dict[str, Any]:
     """Compute a call's results (``asis.calls.results.call_results_compute``) for the job's owner,
     who must still manage the call when the job runs."""
-    from asis.calls.access import calls_managed_by
     from asis.calls.results import ResultsError, call_results_compute
 
-    owner = job.owner
-    call = Call.objects.filter(pk=job.params.get("call_id")).first()
-    if call is None or owner is None or not calls_managed_by(owner).filter(pk=call.pk).exists():
-        raise JobError(_("The call does not exist or you no longer manage it."))
+    owner, call = _owner_and_call(job)
     try:
         result = call_results_compute(actor=owner, call=call, weights=job.params.get("weights") or None,
                                       job=job, report=report)
@@ -36,13 +52,9 @@ def decisions_send_job(job: Job, report: Reporter) -> dict[str, Any]:
     """Write and send the decision letters of a call (``asis.calls.decisions.decisions_send``)."""
     from django.core.exceptions import ValidationError
 
-    from asis.calls.access import calls_managed_by
     from asis.calls.decisions import decisions_send
 
-    owner = job.owner
-    call = Call.objects.filter(pk=job.params.get("call_id")).first()
-    if call is None or owner is None or not calls_managed_by(owner).filter(pk=call.pk).exists():
-        raise JobError(_("The call does not exist or you no longer manage it."))
+    owner, call = _owner_and_call(job)
     try:
         sent = decisions_send(actor=owner, call=call, report=report)
     except ValidationError as exc:

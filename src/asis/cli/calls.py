@@ -59,9 +59,10 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _assign(args: argparse.Namespace) -> int:
-    _django.setup()
-    from asis.calls.assignment import AssignmentError, assignments_auto
+def _on_call(args: argparse.Namespace, description: str, work: Any, show: Any) -> int:
+    """Run ``work(user, call, report)`` for the call's manager named by ``--as``; ``show`` prints."""
+    from asis.calls.assignment import AssignmentError
+    from asis.calls.results import ResultsError
 
     found = _manager_and_call(args)
     if found is None:
@@ -69,37 +70,38 @@ def _assign(args: argparse.Namespace) -> int:
     user, call = found
     started = time.monotonic()
     try:
-        summary = _run("Assigning evaluators", lambda report: assignments_auto(actor=user, call=call, report=report))
-    except AssignmentError as exc:
+        outcome = _run(description, lambda report: work(user, call, report))
+    except (AssignmentError, ResultsError) as exc:
         console.print(f"[red]{exc}[/red]")
         return 1
-    for key, value in summary.items():
-        console.print(f"  {key}: {value}")
+    show(outcome)
     console.print(f"  seconds: {time.monotonic() - started:.1f}")
     return 0
+
+
+def _assign(args: argparse.Namespace) -> int:
+    _django.setup()
+    from asis.calls.assignment import assignments_auto
+
+    def show(summary: dict[str, Any]) -> None:
+        for key, value in summary.items():
+            console.print(f"  {key}: {value}")
+
+    return _on_call(args, "Assigning evaluators",
+                    lambda user, call, report: assignments_auto(actor=user, call=call, report=report), show)
 
 
 def _results(args: argparse.Namespace) -> int:
     _django.setup()
-    from asis.calls.results import ResultsError, call_results_compute
+    from asis.calls.results import call_results_compute
 
-    found = _manager_and_call(args)
-    if found is None:
-        return 2
-    user, call = found
-    started = time.monotonic()
-    try:
-        result = _run("Computing results",
-                      lambda report: call_results_compute(actor=user, call=call, report=report))
-    except ResultsError as exc:
-        console.print(f"[red]{exc}[/red]")
-        return 1
-    portfolio = result.data.get("portfolio") or {}
-    console.print(f"  result set: {result.pk}")
-    console.print(f"  applications ranked: {len(result.data.get('applications', []))}")
-    console.print(f"  funded (optimal portfolio): {portfolio.get('count', 0)}")
-    console.print(f"  seconds: {time.monotonic() - started:.1f}")
-    return 0
+    def show(result: Any) -> None:
+        console.print(f"  result set: {result.pk}")
+        console.print(f"  applications ranked: {len(result.data.get('applications', []))}")
+        console.print(f"  funded (optimal portfolio): {(result.data.get('portfolio') or {}).get('count', 0)}")
+
+    return _on_call(args, "Computing results",
+                    lambda user, call, report: call_results_compute(actor=user, call=call, report=report), show)
 
 
 def register(subparsers: Any) -> None:
