@@ -173,6 +173,11 @@ class Call(TranslatableModel):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def display_title(self) -> str:
+        """The title in the active language, falling back to the original (templates, e-mails, PDFs)."""
+        return str(self.translated("title"))
+
     # --- phase: derived from status and the (server) clock -------------------------------------
     def phase_at(self, now: Any = None) -> str:
         now = now or timezone.now()
