@@ -234,3 +234,24 @@ def test_funded_list_is_open_data(world):
     assert response["X-License"] == "CC-BY-4.0"
     data = client.get(reverse("calls:funded_export", args=["json"])).json()
     assert data["licence"] == "CC-BY-4.0" and data["items"][0]["amount_eur"] == "50000.00"
+
+
+def test_decisions_page_is_paginated_and_saves_only_its_page(world, django_assert_max_num_queries):
+    from tests.calls.helpers import make_application, make_call
+
+    call = make_call(world.org, phase="evaluation", budget=Decimal("10000000"))
+    apps = [make_application(call, world.users["project_holder"], world.org) for _ in range(105)]
+    client = world.client_for("manager")
+    url = reverse("calls:decisions", args=[call.pk])
+    with django_assert_max_num_queries(20):
+        first = client.get(url).content.decode()
+    assert first.count('name="outcome-') == 100 and "Page 1 of 2" in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count('name="outcome-') == 5
+    last_five = sorted(apps, key=lambda a: a.reference)[100:]
+    data = {"page": "2", **{f"outcome-{a.pk}": "rejected" for a in last_five},
+            **{f"reason-{a.pk}": "Outside the priorities." for a in last_five}}
+    response = client.post(url, data)
+    assert response.status_code == 302 and response["Location"].endswith("?page=2")
+    assert Application.objects.filter(call=call, decision="rejected").count() == 5
+    assert Application.objects.filter(call=call, decision="").count() == 100

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -429,11 +430,18 @@ def manage_applications(request: HttpRequest, call_id: int) -> HttpResponse:
         status = ""
     if eligibility not in Application.Eligibility.values:
         eligibility = ""
+    page = Paginator(svc.applications_for_call(call, status=status, eligibility=eligibility),
+                     MANAGE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "calls/apply/manage_applications.html", {
-        "call": call, "applications": svc.applications_for_call(call, status=status, eligibility=eligibility),
+        "call": call, "applications": page.object_list, "page": page, "querystring": query.urlencode(),
         "counts": svc.application_counts(call), "status": status, "eligibility": eligibility,
         "statuses": Application.Status.choices, "eligibilities": Application.Eligibility.choices,
     })
+
+
+MANAGE_PAGE_SIZE = 100
 
 
 @login_required

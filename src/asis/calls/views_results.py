@@ -4,6 +4,7 @@ tenants); the applicant's letter through ``access_own_application``."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -12,9 +13,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -164,24 +167,42 @@ def results_export(request: HttpRequest, call_id: int, fmt: str) -> HttpResponse
 
 # --- decisions ----------------------------------------------------------------------------------------
 
-def _decision_rows(call: Call, form: DecisionsForm) -> list[dict[str, Any]]:
-    result = result_svc.latest_result(call)
-    by_id = {r["id"]: r for r in (result.data.get("applications", []) if result else [])}
-    sent = decision_svc.sent_ids(call)
+DECISIONS_PAGE_SIZE = 100
+
+
+def _decision_page(request: HttpRequest, call: Call) -> tuple[Any, dict[int, Any]]:
+    """One page of the call's submitted applications in the order of the latest ranking (unranked
+    last, then by reference), and the ranking rows by application id."""
+    result = result_svc.latest_result_cached(call)
+    by_id: dict[int, Any] = {}
+    if result is not None:
+        by_id = result_svc.derived(result, "by_id", lambda: {r["id"]: r for r in result.data.get("applications", [])})
+    ids = list(decision_svc.decidable_applications(call).values_list("pk", "reference"))
+    ids.sort(key=lambda pr: ((by_id.get(pr[0]) or {}).get("rank") is None,
+                             (by_id.get(pr[0]) or {}).get("rank") or 0, pr[1]))
+    page = Paginator([pk for pk, _ref in ids], DECISIONS_PAGE_SIZE).get_page(
+        request.POST.get("page") or request.GET.get("page"))
+    return page, by_id
+
+
+def _decision_rows(form: DecisionsForm, by_id: dict[int, Any], sent: set[int]) -> list[dict[str, Any]]:
     rows = form.rows()
     for row in rows:
         row["result"] = by_id.get(row["application"].pk)
         row["sent"] = row["application"].pk in sent
-    rows.sort(key=lambda r: (r["result"] is None or r["result"]["rank"] is None,
-                             (r["result"] or {}).get("rank") or 0, r["application"].reference))
     return rows
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def decisions(request: HttpRequest, call_id: int) -> HttpResponse:
+    """Decisions, a page of the ranking at a time (a call may have thousands of applications);
+    saving a page records that page's decisions, the budget is checked over the whole call."""
     call = access_managed_call(request.user, call_id)
-    applications = list(decision_svc.decidable_applications(call))
+    page, by_id = _decision_page(request, call)
+    order = {pk: n for n, pk in enumerate(page.object_list)}
+    applications = sorted(decision_svc.decidable_applications(call).filter(pk__in=list(page.object_list)),
+                          key=lambda a: order[a.pk])
     form = DecisionsForm(applications, request.POST if request.method == "POST" else None)
     general_errors: list[str] = []
     if request.method == "POST":
@@ -197,16 +218,20 @@ def decisions(request: HttpRequest, call_id: int) -> HttpResponse:
             else:
                 messages.success(request, ngettext("%(count)s decision saved.", "%(count)s decisions saved.",
                                                    changed) % {"count": changed})
-                return redirect("calls:decisions", call_id=call.pk)
+                return redirect(reverse("calls:decisions", args=[call.pk]) + f"?page={page.number}")
         if not general_errors:
             general_errors.append(_("Some decisions could not be saved: see the messages in the table."))
-    approved = sum((a.granted_amount or 0) for a in applications if a.decision == Application.Decision.APPROVED)
+    submitted = decision_svc.decidable_applications(call)
+    approved = submitted.filter(decision=Application.Decision.APPROVED).aggregate(total=Sum("granted_amount"))
+    approved_total = approved["total"] or Decimal("0")
     job = Job.objects.filter(kind=decision_svc.SEND_JOB_KIND, params__call_id=call.pk).order_by("-created_at").first()
     return render(request, "calls/results/decisions.html", {
-        "call": call, "rows": _decision_rows(call, form), "general_errors": general_errors,
-        "outcome_choices": [c for c in Application.Decision.choices if c[0]], "approved_total": approved,
-        "remaining": call.budget - approved, "undecided": sum(1 for a in applications if not a.decision),
-        "prefill_form": PrefillForm(), "has_result": result_svc.latest_result(call) is not None, "send_job": job,
+        "call": call, "rows": _decision_rows(form, by_id, decision_svc.sent_ids(call)), "page": page,
+        "general_errors": general_errors,
+        "outcome_choices": [c for c in Application.Decision.choices if c[0]], "approved_total": approved_total,
+        "remaining": call.budget - approved_total,
+        "undecided": submitted.filter(decision=Application.Decision.NONE).count(),
+        "prefill_form": PrefillForm(), "has_result": bool(by_id), "send_job": job,
     }, status=400 if general_errors else 200)
 
 
