@@ -203,3 +203,17 @@ def test_manage_evaluators_page_lists_load(world, django_assert_max_num_queries)
         page = world.client_for("manager").get(_evaluators_url(s["call"]))
     assert page.status_code == 200
     assert "extra3@example.org" in page.content.decode()
+
+
+def test_large_calls_take_the_application_by_reference(world, monkeypatch):
+    from asis.calls import forms_review
+
+    s = scenario(world)
+    monkeypatch.setattr(forms_review, "SELECT_LIMIT", 0)
+    form = forms_review.ConflictRecordForm({"evaluator": s["evaluator"].pk, "application": s["application"].reference,
+                                            "note": "Former colleague"}, call=s["call"])
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["application"] == s["application"]
+    wrong = forms_review.ConflictRecordForm({"evaluator": s["evaluator"].pk, "application": "NOPE-1", "note": "x"},
+                                            call=s["call"])
+    assert not wrong.is_valid() and "has this reference" in str(wrong.errors["application"])

@@ -32,6 +32,9 @@ class EvaluatorUpdateForm(forms.Form):
                                   required=False, help_text=_("Leave empty for no limit."))
 
 
+SELECT_LIMIT = 200
+
+
 class ConflictRecordForm(forms.Form):
     evaluator = forms.ModelChoiceField(label=_("Evaluator"), queryset=Evaluator.objects.none())
     application = forms.ModelChoiceField(label=_("Application"), queryset=Application.objects.none())
@@ -41,8 +44,15 @@ class ConflictRecordForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["evaluator"].queryset = Evaluator.objects.filter(call=call).select_related("user")  # type: ignore[attr-defined]
         self.fields["evaluator"].label_from_instance = lambda e: e.user.display_name  # type: ignore[attr-defined]
-        self.fields["application"].queryset = (Application.objects.filter(  # type: ignore[attr-defined]
-            call=call, status=Application.Status.SUBMITTED).order_by("reference"))
+        submitted = Application.objects.filter(call=call, status=Application.Status.SUBMITTED).order_by("reference")
+        if submitted.count() > SELECT_LIMIT:
+            # thousands of options would make the page megabytes long: type the reference instead
+            self.fields["application"] = forms.ModelChoiceField(
+                label=_("Application reference"), queryset=submitted, to_field_name="reference",
+                widget=forms.TextInput(attrs={"size": 16}),
+                error_messages={"invalid_choice": _("No submitted application of this call has this reference.")})
+        else:
+            self.fields["application"].queryset = submitted  # type: ignore[attr-defined]
 
 
 class AssignmentAddForm(ConflictRecordForm):
