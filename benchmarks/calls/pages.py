@@ -6,14 +6,20 @@
 Run benchmarks/calls/run.sh first (it builds the call). Best of 3 after one warm-up request.
 """
 
-import django, time, sys
+import sys
+import time
+
+import django
+
 django.setup()
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
+from django.urls import reverse
+
 from asis.accounts.models import User
 from asis.calls.models import Call
-from django.urls import reverse
+
 c=Client(); c.force_login(User.objects.get(email="bench-manager@asis.example"))
 call=Call.objects.get(title__startswith="Benchmark call")
 for name in sys.argv[1:]:
