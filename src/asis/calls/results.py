@@ -30,7 +30,8 @@ from asis.calls.models import Call, ResultSet
 from asis.core.audit import audit_record
 from asis.core.models import Job
 from asis.engines import assess as engine
-from asis.engines import mcda, portfolio
+from asis.engines import portfolio
+from asis.engines._arrays import ranks_from_scores
 from asis.engines.errors import InfeasibleError, InvalidInputError
 from asis.engines.grids import Grid
 
@@ -63,21 +64,12 @@ def method_scores(norm: np.ndarray, weights: np.ndarray, method: str) -> np.ndar
     x, w = norm[:, active], weights[active]
     if x.shape[0] == 0:
         return np.zeros(0)
-    if method == "weighted_sum":
-        return 100.0 * mcda.weighted_sum(x, w).scores
-    if method == "topsis":
-        return 100.0 * mcda.topsis(x, w, None).scores
-    if method == "promethee_ii":
-        return 50.0 * (mcda.promethee_ii(x, w, None).net_flow + 1.0)
-    return 100.0 * (1.0 - mcda.vikor(x, w, None).q)
+    return engine.method_scores(x, w, method)
 
 
 def ranks_of(scores: np.ndarray) -> np.ndarray:
     """Rank 1 = highest score; ties keep the input order (as the engine does)."""
-    order = np.argsort(-scores, kind="stable")
-    ranks = np.empty(scores.shape[0], dtype=int)
-    ranks[order] = np.arange(1, scores.shape[0] + 1)
-    return ranks
+    return ranks_from_scores(scores)[1]
 
 
 def _r(value: Any, digits: int = 4) -> Any:

@@ -30,7 +30,7 @@ from typing import Any, Literal
 import numpy as np
 
 from asis.engines import aggregation, agreement, mcda, portfolio, sensitivity
-from asis.engines._arrays import FloatArray
+from asis.engines._arrays import FloatArray, ranks_from_scores
 from asis.engines.errors import InvalidInputError
 from asis.engines.grids import Grid
 
@@ -294,9 +294,8 @@ def assess(
     if elig_idx.shape[0]:
         x = norm[np.ix_(elig_idx, np.flatnonzero(active))]
         w = weights[active]
-        scores_out[elig_idx] = _rank_scores(x, w, opts.method)
-        order = np.argsort(-scores_out[elig_idx], kind="stable")
-        ranks_out[elig_idx[order]] = np.arange(1, elig_idx.shape[0] + 1)
+        scores_out[elig_idx] = method_scores(x, w, opts.method)
+        ranks_out[elig_idx] = ranks_from_scores(scores_out[elig_idx])[1]
     totals = _evaluator_totals(raw, lows, highs, weights)
     alpha = {
         c.id: _alpha_or_none(
@@ -403,7 +402,10 @@ def _flag_reasons(
     return tuple(reasons)
 
 
-def _rank_scores(x: FloatArray, w: FloatArray, method: str) -> FloatArray:
+def method_scores(x: FloatArray, w: FloatArray, method: str) -> FloatArray:
+    """0-100 scores of one ranking method on normalised criterion scores ``x`` (applications x
+    criteria, in [0, 1]) with weights ``w``; higher is better (PROMETHEE II: ``50 (phi + 1)``,
+    VIKOR: ``100 (1 - Q)``)."""
     if method == "weighted_sum":
         return 100.0 * mcda.weighted_sum(x, w).scores
     if method == "topsis":
