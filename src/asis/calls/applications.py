@@ -279,6 +279,14 @@ def _snapshot(application: Application) -> dict[str, Any]:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
+def lock_editable(application: Application, *related: str) -> Application:
+    """The application row, locked for this transaction, if it is still an editable draft."""
+    locked = (Application.objects.select_for_update(of=("self",)).select_related("call", *related)
+              .get(pk=application.pk))
+    _require_editable(locked)
+    return locked
+
+
 def _require_editable(application: Application) -> None:
     if application.status != Application.Status.DRAFT:
         raise ValidationError(_("This application has been submitted or withdrawn and can no longer be changed."))
@@ -291,9 +299,7 @@ def application_update(*, actor: Any, application: Application, fields: dict[str
                        challenges: Any = None) -> Application:
     """Save draft content (all or some of ``CONTENT_FIELDS``); validates the call's rules for what is given."""
     with transaction.atomic():
-        application = (Application.objects.select_for_update(of=("self",)).select_related("call", "region")
-                       .get(pk=application.pk))
-        _require_editable(application)
+        application = lock_editable(application, "region")
         before = _snapshot(application)
         unknown = set(fields) - set(CONTENT_FIELDS)
         if unknown:
@@ -329,8 +335,7 @@ def co_applicant_add(*, actor: Any, application: Application, email: str) -> CoA
         raise ValidationError({"email": _("No account uses this e-mail address. Ask the person to create an "
                                           "account first.")})
     with transaction.atomic():
-        application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
-        _require_editable(application)
+        application = lock_editable(application)
         if user.pk == application.applicant_id:
             raise ValidationError({"email": _("This person is the lead applicant.")})
         if CoApplicant.objects.filter(application=application, user=user).exists():
@@ -345,8 +350,7 @@ def co_applicant_add(*, actor: Any, application: Application, email: str) -> CoA
 
 def co_applicant_remove(*, actor: Any, application: Application, co_applicant_id: int) -> None:
     with transaction.atomic():
-        application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
-        _require_editable(application)
+        application = lock_editable(application)
         link = CoApplicant.objects.filter(application=application, pk=co_applicant_id).first()
         if link is None:
             raise ValidationError(_("This co-applicant does not belong to the application."))
@@ -357,8 +361,7 @@ def co_applicant_remove(*, actor: Any, application: Application, co_applicant_id
 
 def partner_add(*, actor: Any, application: Application, organisation: Organisation, role: str) -> ApplicationPartner:
     with transaction.atomic():
-        application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
-        _require_editable(application)
+        application = lock_editable(application)
         if organisation.pk == application.organisation_id:
             raise ValidationError({"organisation": _("The lead organisation cannot also be a partner.")})
         if ApplicationPartner.objects.filter(application=application, organisation=organisation).exists():
@@ -374,8 +377,7 @@ def partner_add(*, actor: Any, application: Application, organisation: Organisat
 
 def partner_remove(*, actor: Any, application: Application, partner_id: int) -> None:
     with transaction.atomic():
-        application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
-        _require_editable(application)
+        application = lock_editable(application)
         partner = ApplicationPartner.objects.filter(application=application, pk=partner_id).first()
         if partner is None:
             raise ValidationError(_("This partner does not belong to the application."))

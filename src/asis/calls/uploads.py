@@ -22,7 +22,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from asis.calls.applications import _require_editable
+from asis.calls.applications import lock_editable
 from asis.calls.models import Application, Attachment
 from asis.core.audit import audit_record
 
@@ -125,8 +125,7 @@ def attachment_add(*, actor: Any, application: Application, kind: str, name: str
         raise ValidationError({"kind": _("Choose the type of the document.")})
     clean_name, content_type = check_upload(name, data)
     with transaction.atomic():
-        application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
-        _require_editable(application)
+        application = lock_editable(application)
         if application.attachments.count() >= max_count():
             raise ValidationError({"file": _("An application can have at most %(count)s attachments.") % {
                 "count": max_count()}})
@@ -144,8 +143,7 @@ def attachment_add(*, actor: Any, application: Application, kind: str, name: str
 
 def attachment_delete(*, actor: Any, application: Application, attachment_id: int) -> None:
     with transaction.atomic():
-        application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
-        _require_editable(application)
+        application = lock_editable(application)
         attachment = Attachment.objects.filter(application=application, pk=attachment_id).first()
         if attachment is None:
             raise ValidationError(_("This attachment does not belong to the application."))
