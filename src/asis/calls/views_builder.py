@@ -43,6 +43,7 @@ from asis.calls.forms_builder import (
     TranslationForm,
 )
 from asis.calls.models import Call
+from asis.calls.web import flash_errors, form_add_errors
 from asis.regions.models import COUNTRIES, Region
 
 SECTIONS: tuple[tuple[str, Any], ...] = (
@@ -60,26 +61,6 @@ SECTIONS: tuple[tuple[str, Any], ...] = (
 SECTION_NAMES = {name for name, _label in SECTIONS}
 STATES = (("", gettext_lazy("All")), ("open", gettext_lazy("Open")), ("upcoming", gettext_lazy("Upcoming")),
           ("closed", gettext_lazy("Closed")))
-
-
-def _apply_errors(form: Form | BaseFormSet, exc: ValidationError) -> None:
-    """Put a service's ValidationError next to the form's fields (non-field error otherwise)."""
-    target = form if isinstance(form, Form) else None
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for message in errors:
-                if target is not None and field in target.fields:
-                    target.add_error(field, message)
-                elif target is not None:
-                    target.add_error(None, message)
-                else:
-                    form._non_form_errors.append(message)  # type: ignore[union-attr]
-    else:
-        for message in exc.messages:
-            if target is not None:
-                target.add_error(None, message)
-            else:
-                form._non_form_errors.append(message)  # type: ignore[union-attr]
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -108,7 +89,7 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             call = builder.call_create(actor=request.user, organisation=organisation, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("The call was created as a draft. Complete its configuration, then "
                                         "publish it."))
@@ -135,8 +116,7 @@ def publish(request: HttpRequest, call_id: int) -> HttpResponse:
     try:
         call = builder.call_publish(actor=request.user, call=call)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("The call is published (version %(version)s).") % {"version": call.version})
     return redirect("calls:manage_detail", call_id=call.pk)
@@ -176,7 +156,7 @@ def _save(request: HttpRequest, call: Call, form: Form | BaseFormSet, section: s
     try:
         builder.call_update(actor=request.user, call=call, **fields)
     except ValidationError as exc:
-        _apply_errors(form, exc)
+        form_add_errors(form, exc)
         return None
     messages.success(request, _("Saved."))
     return redirect(_section_url(call, section))
@@ -219,7 +199,7 @@ def _translations(request: HttpRequest, call: Call, post: Any) -> tuple[dict[str
             builder.call_translation_save(actor=request.user, call=call, language=language or "",
                                           **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("Translation saved."))
             return context, redirect(_section_url(call, "translations"))
@@ -275,7 +255,7 @@ def _grid(request: HttpRequest, call: Call, post: Any) -> tuple[dict[str, Any], 
             grid = builder.grid_with_settings(call.grid, weights=grid_form.weights(),
                                               thresholds=grid_form.thresholds())
         except ValidationError as exc:
-            _apply_errors(grid_form, exc)
+            form_add_errors(grid_form, exc)
             return context, None
         return context, _save(request, call, grid_form, "grid", grid=grid)
     return context, None

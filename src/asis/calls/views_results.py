@@ -38,6 +38,7 @@ from asis.calls.forms_results import (
     language_choice,
 )
 from asis.calls.models import Application, Call, DecisionLetter
+from asis.calls.web import flash_errors
 from asis.core.jobs import job_start
 from asis.core.models import Job
 from asis.engines.grids import Grid
@@ -250,9 +251,7 @@ def decisions_prefill(request: HttpRequest, call_id: int) -> HttpResponseBase:
             changed = decision_svc.decisions_prefill(actor=request.user, call=call, result=result,
                                                   rest=form.cleaned_data["rest"])
         except ValidationError as exc:
-            for errs in exc.message_dict.values():
-                for message in errs:
-                    messages.error(request, message)
+            flash_errors(request, exc)
         else:
             messages.success(request, ngettext("%(count)s decision prefilled from the optimal portfolio.",
                                                "%(count)s decisions prefilled from the optimal portfolio.",

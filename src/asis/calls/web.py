@@ -15,7 +15,11 @@ def current_language() -> str:
 
 
 def form_add_errors(form: Any, error: ValidationError) -> None:
-    """A service's ValidationError onto the form: per field where the form has it, else non-field."""
+    """A service's ValidationError onto the form: per field where the form has it, else non-field
+    (for a formset: its non-form errors)."""
+    if not hasattr(form, "fields"):
+        form._non_form_errors.extend(error.messages)
+        return
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
