@@ -3,22 +3,10 @@ goes through the services, which write the audit log."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 
 from asis.calls.models import Application, Call, Notification
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
+from asis.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Call)

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from asis.core.admin import ReadOnlyAdmin
 from asis.core.audit import audit_record
 from asis.observatory.models import (
     Axis,
@@ -158,18 +159,9 @@ class InitiativeAdmin(admin.ModelAdmin):
 
 
 @admin.register(InitiativeRevision)
-class InitiativeRevisionAdmin(admin.ModelAdmin):
+class InitiativeRevisionAdmin(ReadOnlyAdmin):
     """Read-only: revisions are the record of what changed."""
 
     list_display = ["initiative", "created_at", "author", "note"]
     list_select_related = ["initiative", "author"]
     readonly_fields = ["initiative", "author", "created_at", "note", "snapshot"]
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
