@@ -22,7 +22,8 @@ import os
 import platform
 import random
 import time
-from pathlib import Path
+
+from _setup import setup_django  # noqa: E402  (sibling module of this script)
 
 TITLE = "Assignment benchmark: {n} applications"
 
@@ -50,19 +51,6 @@ def engine_only(n: int, m: int, k: int, share: float, seed: int, repeat: int) ->
             "rounds": result.rounds}
 
 
-def _setup_django() -> None:
-    root = Path(__file__).resolve().parents[2]
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asis.settings.dev")
-    os.environ["ASIS_DATABASE_URL"] = os.environ.get("ASIS_BENCH_DB") or f"sqlite:///{root / 'var' / 'bench-assign.sqlite3'}"
-    (root / "var").mkdir(exist_ok=True)
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    call_command("migrate", verbosity=0)
 
 
 def build(n: int, m: int, share: float, seed: int):  # noqa: ANN201
@@ -114,7 +102,7 @@ def build(n: int, m: int, share: float, seed: int):  # noqa: ANN201
 
 
 def service(n: int, m: int, share: float, seed: int, repeat: int) -> dict[str, object]:
-    _setup_django()
+    setup_django("bench-assign.sqlite3")
     from asis.calls.assignment import assignment_inputs, assignments_auto
     from asis.calls.models import Assignment
 

@@ -23,26 +23,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import time
-from pathlib import Path
+
+from _setup import setup_django  # noqa: E402  (sibling module of this script)
 
 TITLE = "Benchmark call: {n} applications"
 
 
-def _setup_django() -> None:
-    root = Path(__file__).resolve().parents[2]
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asis.settings.dev")
-    os.environ["ASIS_DATABASE_URL"] = os.environ.get("ASIS_BENCH_DB") or f"sqlite:///{root / 'var' / 'bench-calls.sqlite3'}"
-    (root / "var").mkdir(exist_ok=True)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def build(n_apps: int, n_evaluators: int, n_reviews: int, seed: int):  # noqa: ANN201
@@ -119,7 +108,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--serve", action="store_true", help="print the session cookie for locust and exit")
     args = parser.parse_args()
-    _setup_django()
+    setup_django("bench-calls.sqlite3")
     from django.test import Client
     from django.urls import reverse
     from django.utils import translation
