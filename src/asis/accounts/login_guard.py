@@ -1,7 +1,7 @@
 """Per-account login guard: many failures for one account do not lock its owner out.
 
 django-axes throttles each (address, account) pair; an attacker with many addresses (or, behind
-a misconfigured proxy, a forged X-Forwarded-For) could still guess slowly. So failures are also
+a misconfigured proxy, a forged forwarding header) could still guess slowly. So failures are also
 counted per account, from any address. Past ``ASIS_LOGIN_ACCOUNT_FAILURE_LIMIT`` within
 ``ASIS_LOGIN_ACCOUNT_WINDOW_MINUTES`` the account is *guarded*: a password is only checked from
 a browser that proved itself -- one that signed in to the account before (it carries a marker

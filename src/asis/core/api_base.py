@@ -52,7 +52,7 @@ class _SettingRate:
         return bool(super().allow_request(request))  # type: ignore[misc]
 
     def get_ident(self, request: HttpRequest) -> str:
-        # Not ninja's own, which believes any X-Forwarded-For: the platform's trusted-proxy rule.
+        # Not ninja's own, which believes any forwarding header: the platform's trusted-proxy rule.
         return client_ip(request) or "unknown"
 
 

@@ -105,8 +105,8 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "core:home"
 
-# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks); empty: trust
-# nobody, the client is REMOTE_ADDR. Every consumer of the client address uses asis.core.clientip.
+# Reverse proxies whose forwarding header is believed (addresses or CIDR networks); empty: trust
+# nobody, the client is the connecting address. Every consumer of the client address uses asis.core.clientip.
 ASIS_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 
 # Login rate limiting (django-axes): lock an account+address pair after repeated failures.
