@@ -65,7 +65,7 @@ def test_attack_cannot_lock_out_the_owner_in_a_browser_they_used_before(db, behi
     victim.post("/en/accounts/logout/", **where)
 
     statuses = _attack(behind_proxy)
-    assert statuses[5:] != [302] * 45 and 302 not in statuses
+    assert 302 not in statuses
 
     response = victim.post(LOGIN, {"username": "victim@example.org", "password": PASSWORD}, **where)
     assert response.status_code == 302 and response["Location"].endswith("/accounts/profile/")
