@@ -15,6 +15,8 @@ from django.core import mail, signing
 from django.test import Client
 
 from asis.accounts import login_guard
+from asis.accounts.models import User
+from asis.core.models import AuditEntry
 from tests.conftest import PASSWORD, make_user
 
 LOGIN = "/en/accounts/login/"
@@ -95,6 +97,10 @@ def test_attack_cannot_lock_out_the_owner_in_a_new_browser_after_the_e_mail_link
     assert response.status_code == 302 and response["Location"].endswith("/accounts/profile/")
 
     assert Client().post(link, **where).status_code == 400  # the link works once
+    victim_id = User.objects.get(email="victim@example.org").pk
+    assert list(AuditEntry.objects.filter(object_id=str(victim_id), action__in=[
+        "asis.user.login_guarded", "asis.user.browser_confirmed"]).order_by("seq").values_list("action", flat=True)) \
+        == ["asis.user.login_guarded", "asis.user.browser_confirmed"]
 
 
 def test_guarded_account_does_not_try_passwords_from_unknown_browsers(db, behind_proxy):

@@ -28,6 +28,7 @@ from django.utils import translation
 from django.utils.crypto import salted_hmac
 
 from asis.accounts.models import User
+from asis.core.audit import audit_record
 
 BROWSER_COOKIE = "asis_known_browser"
 BROWSER_COOKIE_DAYS = 180
@@ -65,9 +66,15 @@ def failure_record(username: str) -> None:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window)
         count = 1
-    if count >= int(getattr(settings, "ASIS_LOGIN_ACCOUNT_FAILURE_LIMIT", 20)):
+    limit = int(getattr(settings, "ASIS_LOGIN_ACCOUNT_FAILURE_LIMIT", 20))
+    if count >= limit:
         cache.set(key, count, timeout=window)  # keeps counting while the attack goes on
         cache.set(f"asis:login:guarded:{marker}", time.time() + window, timeout=window)
+    if count == limit:
+        user = User.objects.filter(email__iexact=normalise(username)).first()
+        if user is not None:  # admins see the attack in the audit log
+            audit_record(action="asis.user.login_guarded", obj=user,
+                         after={"failures": count, "minutes": window // 60})
 
 
 def browser_known(request: HttpRequest, username: str) -> bool:
@@ -91,6 +98,12 @@ def remember_browser(request: HttpRequest, response: HttpResponse, username: str
     value = " ".join([marker, *others[: _MARKERS_KEPT - 1]])
     response.set_cookie(BROWSER_COOKIE, value, max_age=BROWSER_COOKIE_DAYS * 86400, httponly=True,
                         secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
+
+
+def browser_confirm(*, request: HttpRequest, response: HttpResponse, user: User) -> None:
+    """The owner opened an e-mailed link: this browser may try the password while guarded."""
+    remember_browser(request, response, user.email)
+    audit_record(action="asis.user.browser_confirmed", actor=user, obj=user)
 
 
 def unlock_token(user: User) -> str:

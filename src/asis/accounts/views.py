@@ -75,7 +75,7 @@ def login_confirm(request: HttpRequest, token: str) -> HttpResponse:
         if not login_guard.unlock_consume(nonce):
             return render(request, "accounts/login_confirm.html", {"invalid": True}, status=400)
         response = redirect("accounts:login")
-        login_guard.remember_browser(request, response, user.email)
+        login_guard.browser_confirm(request=request, response=response, user=user)
         messages.success(request, _("This browser is confirmed. Log in with your password."))
         return response
     return render(request, "accounts/login_confirm.html", {"email": user.email})
