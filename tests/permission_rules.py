@@ -39,6 +39,12 @@ def _member_membership(w: Any) -> dict[str, Any]:
     return {"organisation_id": w.org.pk, "membership_id": membership.pk}
 
 
+def _unlock_token(w: Any) -> str:
+    from asis.accounts.login_guard import unlock_token
+
+    return unlock_token(w.users["member"])
+
+
 def _member_token(w: Any) -> dict[str, Any]:
     from asis.accounts.services import api_token_create
 
@@ -74,6 +80,8 @@ RULES: dict[str, Rule] = {
     "core:audit_verify": Rule(ADMIN_ONLY, "POST"),
     # accounts
     "accounts:login": Rule(ALL),
+    "accounts:login_unlock": Rule(ALL, "POST", data={"email": "nobody@example.org"}),
+    "accounts:login_confirm": Rule(ALL, kwargs=lambda w: {"token": _unlock_token(w)}),
     "accounts:logout": Rule(ALL, "POST"),
     "accounts:signup": Rule(ALL),
     "accounts:password_reset": Rule(ALL),

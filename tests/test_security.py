@@ -51,10 +51,20 @@ def test_production_refuses_to_start_without_secret_key():
 def test_production_passes_check_deploy_without_warnings():
     key = "k" + "".join(chr(ord("a") + i % 26) for i in range(70)) + "Z9!"
     result = subprocess.run([sys.executable, "-m", "asis.cli", "manage", "check", "--deploy", "--fail-level", "WARNING"],
-                            env=_production_env(ASIS_SECRET_KEY=key), capture_output=True, text=True, cwd=ROOT,
-                            timeout=120)
+                            env=_production_env(ASIS_SECRET_KEY=key, ASIS_REDIS_URL="redis://127.0.0.1:6379/0"),
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_check_deploy_warns_without_a_shared_cache():
+    """Without Redis every worker process counts rate limits and lockouts on its own."""
+    key = "k" + "".join(chr(ord("a") + i % 26) for i in range(70)) + "Z9!"
+    result = subprocess.run([sys.executable, "-m", "asis.cli", "manage", "check", "--deploy", "--fail-level", "WARNING"],
+                            env=_production_env(ASIS_SECRET_KEY=key), capture_output=True, text=True, cwd=ROOT,
+                            timeout=120)
+    assert result.returncode != 0
+    assert "asis.W020" in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("name", ["SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT"])

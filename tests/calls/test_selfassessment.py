@@ -130,6 +130,27 @@ def test_rate_limit_per_ip(client, db, settings):
     assert other.status_code == 302
 
 
+def test_rate_limit_ignores_forged_forwarded_for(client, db, settings):
+    settings.ASIS_SELF_ASSESSMENT_RATE_PER_HOUR = 2
+    url = reverse("calls:self_assessment")
+    statuses = [client.post(url, _post_data(ANSWERS), REMOTE_ADDR="203.0.113.66",
+                            HTTP_X_FORWARDED_FOR=f"198.18.0.{i}").status_code for i in range(4)]
+    assert statuses == [302, 302, 429, 429]
+
+
+def test_rate_limit_behind_a_trusted_proxy_counts_each_client(client, db, settings):
+    """Behind the reverse proxy every request comes from the proxy: clients must still be told apart."""
+    settings.ASIS_SELF_ASSESSMENT_RATE_PER_HOUR = 2
+    settings.ASIS_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    url = reverse("calls:self_assessment")
+
+    def post(xff):
+        return client.post(url, _post_data(ANSWERS), REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=xff).status_code
+
+    assert [post(f"198.18.0.{i}, 203.0.113.66") for i in range(3)] == [302, 302, 429]
+    assert post("198.51.100.7") == 302  # another visitor behind the same proxy
+
+
 def test_linked_call_and_conversion_to_draft(client, world):
     call = make_call(world.org, phase="open")
     form = client.get(reverse("calls:self_assessment") + f"?call={call.pk}")

@@ -8,10 +8,12 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from asis.accounts import login_guard
 from asis.accounts.models import Membership, Organisation, Role, User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
+    guarded = False
     username = forms.EmailField(
         label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
@@ -19,7 +21,29 @@ class EmailAuthenticationForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("The email address or the password is not correct."),
         "inactive": _("This account is inactive."),
+        "guarded": _("There were too many failed logins for this account from other browsers, so this "
+                     "browser must first be confirmed. We can e-mail you a one-time link to do that, or you "
+                     "can try again in %(minutes)s minutes."),
     }
+
+    def clean(self) -> dict[str, Any]:
+        username = login_guard.normalise(self.cleaned_data.get("username"))
+        minutes = login_guard.guard_minutes(self.request, username) if self.request is not None else None
+        if minutes is not None:
+            # The password is not even tried: the attacker learns nothing and the owner is not locked.
+            self.guarded = True
+            raise forms.ValidationError(self.error_messages["guarded"], code="guarded",
+                                        params={"minutes": minutes})
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            login_guard.failure_record(username)
+            raise
+
+
+class LoginUnlockForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"),
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
 
 class ProfileForm(forms.ModelForm):

@@ -7,6 +7,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/unlock/", views.login_unlock, name="login_unlock"),
+    path("login/confirm/<str:token>/", views.login_confirm, name="login_confirm"),
     path("logout/", views.logout_view, name="logout"),
     path("signup/", views.signup, name="signup"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),

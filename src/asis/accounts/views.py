@@ -20,7 +20,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from asis.accounts import services
+from asis.accounts import login_guard, services
 from asis.accounts.access import access_managed_organisation, access_organisation, organisations_for
 from asis.accounts.forms import (
     AddMemberForm,
@@ -28,6 +28,7 @@ from asis.accounts.forms import (
     DeleteAccountForm,
     EmailAuthenticationForm,
     LocalisedPasswordResetForm,
+    LoginUnlockForm,
     ProfileForm,
     SignupForm,
     TokenForm,
@@ -39,6 +40,45 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        login_guard.remember_browser(self.request, response, form.get_user().email)
+        return response
+
+    def form_invalid(self, form: EmailAuthenticationForm) -> HttpResponse:
+        context = self.get_context_data(form=form)
+        if form.guarded:
+            context["unlock_form"] = LoginUnlockForm(initial={"email": form.cleaned_data.get("username", "")})
+        return self.render_to_response(context)
+
+
+@require_POST
+def login_unlock(request: HttpRequest) -> HttpResponse:
+    """Send the one-time link that confirms this browser for a guarded account."""
+    form = LoginUnlockForm(request.POST)
+    if not form.is_valid():
+        return render(request, "accounts/login_unlock_sent.html", {"form": form}, status=400)
+    login_guard.unlock_mail_send(request=request, email=form.cleaned_data["email"])
+    return render(request, "accounts/login_unlock_sent.html",
+                  {"minutes": login_guard.unlock_max_age() // 60})
+
+
+def login_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Open the e-mailed link: a button (POST) confirms the browser, so mail scanners that
+    fetch links do not spend it."""
+    found = login_guard.unlock_user(token)
+    if found is None:
+        return render(request, "accounts/login_confirm.html", {"invalid": True}, status=400)
+    user, nonce = found
+    if request.method == "POST":
+        if not login_guard.unlock_consume(nonce):
+            return render(request, "accounts/login_confirm.html", {"invalid": True}, status=400)
+        response = redirect("accounts:login")
+        login_guard.browser_confirm(request=request, response=response, user=user)
+        messages.success(request, _("This browser is confirmed. Log in with your password."))
+        return response
+    return render(request, "accounts/login_confirm.html", {"email": user.email})
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -38,10 +38,11 @@ from asis.calls.models import Application, Attachment, Call, SelfAssessment
 from asis.calls.pdf import render_pdf
 from asis.calls.uploads import attachment_add, attachment_delete, max_bytes, max_count
 from asis.calls.web import current_language, form_add_errors
+from asis.core.clientip import client_ip
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    return client_ip(request)
 
 
 # --- self-assessment ---------------------------------------------------------------------------

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "asis.core"
     label = "core"
     verbose_name = _("Platform core")
+
+    def ready(self) -> None:
+        from asis.core import checks  # noqa: F401  (registers the system checks)

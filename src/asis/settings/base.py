@@ -105,7 +105,16 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "core:home"
 
+# Reverse proxies whose forwarding header is believed (addresses or CIDR networks); empty: trust
+# nobody, the client is the connecting address. Every consumer of the client address uses asis.core.clientip.
+ASIS_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+
 # Login rate limiting (django-axes): lock an account+address pair after repeated failures.
+AXES_CLIENT_IP_CALLABLE = "asis.core.clientip.client_ip"
+# Per account, from any address: past this many failures within the window, password logins need
+# a browser that signed in to the account before or one confirmed by an e-mailed link.
+ASIS_LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
+ASIS_LOGIN_ACCOUNT_WINDOW_MINUTES = env_int("LOGIN_ACCOUNT_WINDOW_MINUTES", 60)
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -219,6 +228,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # A refused request is routine: one line (path, user, reason), no traceback.
+    "filters": {"short_forbidden": {"()": "asis.core.logfilters.ShortForbidden"}},
+    "loggers": {"django.request": {"filters": ["short_forbidden"]}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
