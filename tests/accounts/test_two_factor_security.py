@@ -214,6 +214,18 @@ def test_recovery_codes_shown_once_hashed_one_time_and_regenerable(client, db):
     assert client.post(VERIFY, {"token": fresh[0]}).status_code == 302
 
 
+def test_leftover_recovery_codes_without_a_device_count_for_nothing(client, db):
+    """An admin removed the lost device: the old codes neither crash the verify page nor verify."""
+    from asis.accounts.two_factor import recovery_codes_regenerate
+
+    user, device = _enrolled()
+    codes = recovery_codes_regenerate(user=user)
+    device.delete()
+    _password_login(client, user.email)
+    assert client.post(VERIFY, {"token": codes[0]}).status_code == 400
+    assert RecoveryCode.objects.filter(user=user, used_at__isnull=True).count() == 10
+
+
 # --- break 2: the REST API -----------------------------------------------------------------------
 
 @pytest.fixture

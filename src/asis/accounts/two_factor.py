@@ -123,9 +123,12 @@ def second_factor_check(*, user: User, code: str) -> CodeCheck:
     """Check a code at the verify step: six digits go to the authenticator, anything else is tried
     as a recovery code (used up, audited, the owner told by e-mail)."""
     code = code.strip()
+    devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
+    if not devices:  # nothing to verify (an admin removed the device): leftover recovery codes count for nothing
+        return CodeCheck()
     if code.isdigit() and len(code) == 6:
         wait = 0.0
-        for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        for device in devices:
             if totp_check(device, code):
                 return CodeCheck(device=device)
             wait = max(wait, required_wait_seconds(device))

@@ -173,8 +173,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         check = two_factor.second_factor_check(user=request.user, code=form.cleaned_data["token"])
         if check.ok:
-            device = check.device or TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
-            otp_login(request, device)
+            # A recovery code stands in for the authenticator: the session counts as verified by it.
+            otp_login(request, check.device or TOTPDevice.objects.filter(user=request.user, confirmed=True).first())
             request.session.cycle_key()  # a more trusted session gets a new key
             if check.recovery_code_used:
                 messages.warning(request, ngettext(
