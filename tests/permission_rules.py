@@ -92,6 +92,7 @@ RULES: dict[str, Rule] = {
     "accounts:two_factor_setup": Rule(AUTHENTICATED),
     "accounts:two_factor_verify": Rule(AUTHENTICATED),
     "accounts:two_factor_disable": Rule(AUTHENTICATED, "POST"),
+    "accounts:two_factor_recovery_codes": Rule(AUTHENTICATED),
     "accounts:my_data": Rule(AUTHENTICATED),
     "accounts:delete_account": Rule(AUTHENTICATED),
     "accounts:api_tokens": Rule(AUTHENTICATED),

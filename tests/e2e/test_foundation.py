@@ -57,6 +57,10 @@ def test_login_languages_two_factor_and_my_data(page):
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
     page.fill("#id_token", f"{totp(key):06d}")
     page.click("main button[type=submit]")
+    page.wait_for_url("**/two-factor/recovery-codes/")
+    page.check()
+    assert page.locator("#recovery-codes li").count() == 10
+    page.click("text=I have saved my recovery codes")
     page.wait_for_url("**/accounts/profile/")
     page.check()
     assert page.locator("text=Two-factor authentication is on.").is_visible()

@@ -67,6 +67,43 @@ class TokenForm(forms.Form):
         return token
 
 
+class VerifyForm(forms.Form):
+    """The verify step: a code from the app, or one of the recovery codes."""
+
+    token = forms.CharField(
+        label=_("Six-digit code from your authenticator app, or a recovery code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+
+    def clean_token(self) -> str:
+        token: str = self.cleaned_data["token"].strip()
+        if token.isdigit() and len(token) != 6:
+            raise forms.ValidationError(_("Enter the six digits shown by your app."))
+        return token
+
+
+class CurrentPasswordForm(forms.Form):
+    """Asks again for the password before a change to the second factor."""
+
+    password = forms.CharField(label=_("Your current password"),
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."))
+        return password
+
+
+class ReplaceDeviceForm(CurrentPasswordForm, TokenForm):
+    """Set-up while an authenticator is already on: the new app's code and the current password."""
+
+
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     confirm = forms.BooleanField(label=_("I understand that this cannot be undone."))

@@ -190,3 +190,30 @@ class ApiToken(models.Model):
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class RecoveryCode(models.Model):
+    """A one-time second factor for a lost authenticator.
+
+    Only a salted SHA-256 digest is kept (django-otp's StaticToken stores the code in plain text):
+    the codes are long random strings, so a fast hash with a per-code salt is enough and keeps the
+    check of ten candidates cheap.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="recovery_codes")
+    salt = models.CharField(_("salt"), max_length=32)
+    digest = models.CharField(_("digest"), max_length=64)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"recovery code #{self.pk} of user #{self.user_id}"
+
+    @staticmethod
+    def hash(salt: str, code: str) -> str:
+        return hashlib.sha256(f"{salt}:{code}".encode()).hexdigest()

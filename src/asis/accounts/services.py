@@ -75,20 +75,6 @@ def api_token_revoke(*, user: User, token: ApiToken) -> None:
         token.delete()
 
 
-def two_factor_confirm(*, user: User, device: TOTPDevice) -> None:
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        audit_record(action="asis.two_factor.enabled", actor=user, obj=user)
-
-
-def two_factor_disable(*, user: User) -> None:
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
-        audit_record(action="asis.two_factor.disabled", actor=user, obj=user)
-
-
 # Other modules contribute their part of a person's data without accounts importing them:
 # ``export(user) -> dict`` (merged into the export) and ``erase(user)`` (run before anonymising).
 PERSONAL_DATA_EXPORTS = ("asis.calls.personal_data.export",)
@@ -112,6 +98,7 @@ def user_personal_data(*, user: User) -> dict[str, Any]:
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "two_factor_enabled": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+            "recovery_codes_left": user.recovery_codes.filter(used_at__isnull=True).count(),
         },
         "memberships": [
             {"organisation": m.organisation.name, "organisation_id": m.organisation_id, "role": m.role,
@@ -144,6 +131,7 @@ def user_anonymise(*, user: User, actor: Any) -> None:
         for path in PERSONAL_DATA_ERASERS:
             import_string(path)(user)
         TOTPDevice.objects.filter(user=user).delete()
+        user.recovery_codes.all().delete()
         user.api_tokens.all().delete()
         user.memberships.all().delete()
         Job.objects.filter(owner=user).delete()

@@ -23,6 +23,7 @@ urlpatterns = [
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("two-factor/disable/", views.two_factor_disable, name="two_factor_disable"),
+    path("two-factor/recovery-codes/", views.two_factor_recovery_codes, name="two_factor_recovery_codes"),
     path("my-data/", views.my_data, name="my_data"),
     path("delete/", views.delete_account, name="delete_account"),
     path("api-tokens/", views.api_tokens, name="api_tokens"),

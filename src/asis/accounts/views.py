@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from io import BytesIO
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -12,26 +14,30 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from asis.accounts import login_guard, services
+from asis.accounts import login_guard, services, two_factor
 from asis.accounts.access import access_managed_organisation, access_organisation, organisations_for
 from asis.accounts.forms import (
     AddMemberForm,
     ApiTokenForm,
+    CurrentPasswordForm,
     DeleteAccountForm,
     EmailAuthenticationForm,
     LocalisedPasswordResetForm,
     LoginUnlockForm,
     ProfileForm,
+    ReplaceDeviceForm,
     SignupForm,
     TokenForm,
+    VerifyForm,
 )
 from asis.accounts.models import Membership
 
@@ -90,6 +96,9 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    # A reset link proves the mailbox, not the second factor: never log in from here, so the
+    # next login goes through the password and the two-factor check like any other.
+    post_reset_login = False
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
@@ -123,6 +132,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "form": form,
         "memberships": memberships,
         "two_factor": user_has_device(request.user, confirmed=True),
+        "recovery_codes_left": two_factor.recovery_codes_left(request.user),
     }
     return render(request, "accounts/profile.html", context, status=400 if form.errors else 200)
 
@@ -133,19 +143,52 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("core:home")
 
 
+_FRESH_CODES = "asis_fresh_recovery_codes"  # shown once on the next recovery-codes page, then dropped
+
+
+def _unverified_redirect(request: HttpRequest) -> HttpResponse | None:
+    """Changes to the second factor need a session that has shown a code, when there is a device.
+
+    MandatoryTwoFactorMiddleware already keeps such sessions on the verify page; this check keeps
+    the views safe on their own.
+    """
+    if user_has_device(request.user, confirmed=True) and not request.user.is_verified():
+        return redirect(f"{reverse('accounts:two_factor_verify')}?{urlencode({'next': request.get_full_path()})}")
+    return None
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The form data of a POST, even an empty one (``request.POST or None`` would leave it unbound)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _wait_message(seconds: int) -> str:
+    return ngettext("Too many wrong codes. Wait %(seconds)s second and try again.",
+                    "Too many wrong codes. Wait %(seconds)s seconds and try again.", seconds) % {"seconds": seconds}
+
+
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    refused = _unverified_redirect(request)
+    if refused is not None:
+        return refused
+    replacing = user_has_device(request.user, confirmed=True)
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
-    form = TokenForm(request.POST or None)
+    form: TokenForm = (ReplaceDeviceForm(_posted(request), user=request.user) if replacing
+                       else TokenForm(_posted(request)))
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            services.two_factor_confirm(user=request.user, device=device)
+        if two_factor.totp_check(device, form.cleaned_data["token"]):
+            codes = two_factor.two_factor_confirm(user=request.user, device=device, replace=replacing)
             otp_login(request, device)
+            request.session.cycle_key()
+            request.session[_FRESH_CODES] = codes
             messages.success(request, _("Two-factor authentication is now on."))
-            return redirect("accounts:profile")
-        form.add_error("token", _("This code is not valid. Check your device's clock and try again."))
+            return redirect("accounts:two_factor_recovery_codes")
+        wait = math.ceil(two_factor.required_wait_seconds(device))
+        form.add_error("token", _wait_message(wait) if wait else
+                       _("This code is not valid. Check your device's clock and try again."))
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = BytesIO()
     image.save(buffer)
@@ -156,7 +199,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/two_factor_setup.html",
-        {"form": form, "qr_svg": svg, "secret": secret},
+        {"form": form, "qr_svg": svg, "secret": secret, "replacing": replacing},
         status=400 if form.errors else 200,
     )
 
@@ -166,23 +209,65 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     next_url = request.GET.get("next") or request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
-    form = TokenForm(request.POST or None)
+    form = VerifyForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
-            if device.verify_token(form.cleaned_data["token"]):
-                otp_login(request, device)
-                return redirect(next_url or "accounts:profile")
-        form.add_error("token", _("This code is not valid."))
+        check = two_factor.second_factor_check(user=request.user, code=form.cleaned_data["token"])
+        if check.ok:
+            # A recovery code stands in for the authenticator: the session counts as verified by it.
+            otp_login(request, check.device or TOTPDevice.objects.filter(user=request.user, confirmed=True).first())
+            request.session.cycle_key()  # a more trusted session gets a new key
+            if check.recovery_code_used:
+                messages.warning(request, ngettext(
+                    "You signed in with a recovery code. %(count)s recovery code is left. If you lost your "
+                    "authenticator app, set up a new one and make new recovery codes now.",
+                    "You signed in with a recovery code. %(count)s recovery codes are left. If you lost your "
+                    "authenticator app, set up a new one and make new recovery codes now.",
+                    check.recovery_codes_left) % {"count": check.recovery_codes_left})
+            return redirect(next_url or "accounts:profile")
+        form.add_error("token", _wait_message(check.wait_seconds) if check.wait_seconds else
+                       _("This code is not valid."))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url},
                   status=400 if form.errors else 200)
 
 
 @login_required
-@require_POST
+def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """Shows freshly made recovery codes once; makes new ones (the old ones stop working) after the password."""
+    refused = _unverified_redirect(request)
+    if refused is not None:
+        return refused
+    if not user_has_device(request.user, confirmed=True):
+        return redirect("accounts:two_factor_setup")
+    form = CurrentPasswordForm(_posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        request.session[_FRESH_CODES] = two_factor.recovery_codes_regenerate(user=request.user)
+        messages.success(request, _("New recovery codes are ready. The earlier codes no longer work."))
+        return redirect("accounts:two_factor_recovery_codes")
+    codes = request.session.pop(_FRESH_CODES, None) if request.method == "GET" else None
+    response = render(request, "accounts/two_factor_recovery_codes.html",
+                      {"form": form, "codes": codes, "left": two_factor.recovery_codes_left(request.user)},
+                      status=400 if form.errors else 200)
+    response["Cache-Control"] = "no-store"  # the codes must not stay in a browser or proxy cache
+    return response
+
+
+@login_required
 def two_factor_disable(request: HttpRequest) -> HttpResponse:
-    services.two_factor_disable(user=request.user)
-    messages.success(request, _("Two-factor authentication is now off."))
-    return redirect("accounts:profile")
+    refused = _unverified_redirect(request)
+    if refused is not None:
+        return refused
+    if not user_has_device(request.user, confirmed=True):
+        return redirect("accounts:profile")
+    if two_factor.must_enrol(request.user):
+        messages.error(request, _("Your role requires two-factor authentication. You can replace your "
+                                  "authenticator app, but not turn it off."))
+        return redirect("accounts:profile")
+    form = CurrentPasswordForm(_posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        two_factor.two_factor_disable(user=request.user)
+        messages.success(request, _("Two-factor authentication is now off."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/two_factor_disable.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required
@@ -210,6 +295,11 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_token = None
+    refusal = two_factor.session_refusal(request.user) if request.method == "POST" else None
+    if refusal is not None:
+        # The middleware already stops such sessions; a token must never come from a session that
+        # has not passed the two-factor check (or enrolled, where the role requires it).
+        return redirect("accounts:two_factor_verify" if refusal == two_factor.VERIFY else "accounts:two_factor_setup")
     if request.method == "POST" and form.is_valid():
         _token, new_token = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
         form = ApiTokenForm()
