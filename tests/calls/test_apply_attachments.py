@@ -208,6 +208,6 @@ def test_docx_bomb_upload_is_refused_with_bounded_memory(world):
 
 def test_docx_with_thousands_of_members_is_refused():
     entries = {"[Content_Types].xml": DOCX_TYPES} | {f"word/part{n}.xml": b"" for n in range(2500)}
-    with pytest.raises(Exception, match="holds 2501 files; at most 2000"):
+    with pytest.raises(Exception, match="holds 2501 parts; at most 2000"):
         uploads.check_upload("budget.docx", _zip(entries))
 

@@ -64,7 +64,7 @@ def _size(value: int) -> str:
 
 
 def _damaged() -> ArchiveDamaged:
-    return ArchiveDamaged(_("The archive is damaged or is not a zip file."))
+    return ArchiveDamaged(_("The file is damaged or is not a zip archive."))
 
 
 def _directory(handle: IO[bytes]) -> tuple[int, int]:
@@ -103,30 +103,30 @@ def _directory(handle: IO[bytes]) -> tuple[int, int]:
 
 
 def _too_big(name: str, limit: int) -> ArchiveRefused:
-    return ArchiveRefused(_("The archive member “%(name)s” is larger than %(limit)s once unpacked.")
+    return ArchiveRefused(_("The part “%(name)s” of the file is larger than %(limit)s once unpacked.")
                           % {"name": name[:100], "limit": _size(limit)})
 
 
 def _check_directory(archive: zipfile.ZipFile, limits: ArchiveLimits) -> None:
     infos = archive.infolist()
     if len(infos) > limits.max_members:
-        raise ArchiveRefused(_("The archive holds %(count)s files; at most %(limit)s are accepted.")
+        raise ArchiveRefused(_("The file holds %(count)s parts; at most %(limit)s are accepted.")
                              % {"count": len(infos), "limit": limits.max_members})
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
-            raise ArchiveRefused(_("The archive is protected by a password; send it without one."))
+            raise ArchiveRefused(_("The file is protected by a password; send it without one."))
         if info.compress_type not in _METHODS:
-            raise ArchiveRefused(_("The archive uses a compression method that is not accepted."))
+            raise ArchiveRefused(_("The file uses a compression method that is not accepted."))
         if info.file_size > limits.max_member_bytes:
             raise _too_big(info.filename, limits.max_member_bytes)
         if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise ArchiveRefused(_("The archive member “%(name)s” is compressed %(ratio)s times, which only a "
-                                   "decompression bomb does; it is refused.")
+            raise ArchiveRefused(_("The part “%(name)s” of the file expands %(ratio)s times when unpacked; such "
+                                   "files are refused as decompression bombs.")
                                  % {"name": info.filename[:100], "ratio": info.file_size // max(info.compress_size, 1)})
         total += info.file_size
         if total > limits.max_total_bytes:
-            raise ArchiveRefused(_("The archive is larger than %(limit)s once unpacked.")
+            raise ArchiveRefused(_("The file is larger than %(limit)s once unpacked.")
                                  % {"limit": _size(limits.max_total_bytes)})
 
 
@@ -135,10 +135,10 @@ def open_zip(source: bytes | IO[bytes], limits: ArchiveLimits) -> zipfile.ZipFil
     handle: IO[bytes] = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
     entries, directory = _directory(handle)
     if entries > limits.max_members:
-        raise ArchiveRefused(_("The archive holds %(count)s files; at most %(limit)s are accepted.")
+        raise ArchiveRefused(_("The file holds %(count)s parts; at most %(limit)s are accepted.")
                              % {"count": entries, "limit": limits.max_members})
     if directory > limits.max_directory_bytes:
-        raise ArchiveRefused(_("The archive's table of contents is larger than %(limit)s.")
+        raise ArchiveRefused(_("The file's table of contents is larger than %(limit)s.")
                              % {"limit": _size(limits.max_directory_bytes)})
     try:
         archive = zipfile.ZipFile(handle)
@@ -164,7 +164,7 @@ def iter_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo | str, *, max_by
                     raise _too_big(name, max_bytes)
                 yield chunk
     except KeyError as exc:
-        raise ArchiveRefused(_("The archive has no member “%(name)s”.") % {"name": name[:100]}) from exc
+        raise ArchiveRefused(_("The file has no part “%(name)s”.") % {"name": name[:100]}) from exc
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
         # zipfile's own CRC and size check at the end of a member lands here
         raise _damaged() from exc
@@ -181,12 +181,12 @@ def scan(archive: zipfile.ZipFile, limits: ArchiveLimits) -> None:
         first = True
         for chunk in iter_member(archive, info, max_bytes=limits.max_member_bytes):
             if first and not limits.allow_nested and chunk.startswith(_NESTED_MAGIC):
-                raise ArchiveRefused(_("The archive member “%(name)s” is itself an archive; nested archives are "
-                                       "not accepted.") % {"name": info.filename[:100]})
+                raise ArchiveRefused(_("The part “%(name)s” of the file is itself an archive; archives inside "
+                                       "files are not accepted.") % {"name": info.filename[:100]})
             first = False
             total += len(chunk)
             if total > limits.max_total_bytes:
-                raise ArchiveRefused(_("The archive is larger than %(limit)s once unpacked.")
+                raise ArchiveRefused(_("The file is larger than %(limit)s once unpacked.")
                                      % {"limit": _size(limits.max_total_bytes)})
 
 
