@@ -36,3 +36,32 @@ def test_files_that_cannot_be_rewritten_come_back_unchanged():
                        ("docx", docx_bomb(200))):
         result = strip_metadata(kind, data)
         assert not result.stripped and result.content == data
+
+
+def _image(fmt: str, author: str) -> bytes:
+    from PIL import Image, PngImagePlugin
+
+    image = Image.new("RGB", (8, 8), (200, 30, 30))
+    buffer = io.BytesIO()
+    if fmt == "JPEG":
+        exif = Image.Exif()
+        exif[0x013B] = author  # Artist
+        image.save(buffer, "JPEG", exif=exif.tobytes(), comment=author.encode())
+    else:
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Author", author)
+        image.save(buffer, "PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
+def test_images_lose_exif_text_and_comments_but_stay_images():
+    from PIL import Image
+
+    for kind, fmt in (("jpg", "JPEG"), ("png", "PNG")):
+        data = _image(fmt, "Verena Sichtbar")
+        assert b"Verena" in data
+        result = strip_metadata(kind, data)
+        assert result.stripped and b"Verena" not in result.content
+        with Image.open(io.BytesIO(result.content)) as image:
+            image.load()
+            assert image.size == (8, 8) and image.getpixel((4, 4))[0] > 150

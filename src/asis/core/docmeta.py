@@ -4,7 +4,9 @@ Used where a reader must not learn who wrote a file (evaluators of a blind call)
 (DOCX, XLSX, PPTX) keeps these in ``docProps/core.xml``, ``app.xml`` and ``custom.xml``;
 OpenDocument in ``meta.xml``; both are zips, rewritten member by member through the bounded reader
 with those parts replaced by empty, valid ones (a missing part would make Word call the file
-damaged). PDF keeps them in the Info dictionary and the XMP stream, removed with pypdf.
+damaged). PDF keeps them in the Info dictionary and the XMP stream, removed with pypdf. JPEG
+keeps them in EXIF, XMP and IPTC segments and comments, PNG in text and EXIF chunks: those are
+dropped by walking the file's segments, without decoding a pixel.
 
 The text itself, comments and tracked changes are left alone: an applicant who writes a name into
 the document names themselves. A file that cannot be parsed is returned unchanged (``stripped``
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import io
 import logging
+import struct
 import zipfile
 from dataclasses import dataclass
 
@@ -94,10 +97,70 @@ def strip_pdf(data: bytes) -> Stripped:
     return Stripped(out.getvalue(), True)
 
 
+_JPEG_DROPPED = {0xE1, 0xED, 0xFE}  # APP1 (EXIF, XMP), APP13 (IPTC), comments; APP2 colour profiles stay
+_JPEG_BARE = {0x01, *range(0xD0, 0xD9)}  # markers without a length
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_DROPPED = {b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"}
+
+
+def strip_jpeg(data: bytes) -> Stripped:
+    if not data.startswith(b"\xff\xd8"):
+        return Stripped(data, False)
+    out = bytearray(b"\xff\xd8")
+    at = 2
+    while at + 1 < len(data):
+        if data[at] != 0xFF:
+            return Stripped(data, False)
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        if marker in _JPEG_BARE:
+            out += data[at:at + 2]
+            at += 2
+            continue
+        if marker == 0xDA:  # start of scan: the image data runs to the end
+            out += data[at:]
+            return Stripped(bytes(out), True)
+        if at + 4 > len(data):
+            return Stripped(data, False)
+        (length,) = struct.unpack(">H", data[at + 2:at + 4])
+        end = at + 2 + length
+        if length < 2 or end > len(data):
+            return Stripped(data, False)
+        if marker not in _JPEG_DROPPED:
+            out += data[at:end]
+        at = end
+    return Stripped(data, False)
+
+
+def strip_png(data: bytes) -> Stripped:
+    if not data.startswith(_PNG_SIGNATURE):
+        return Stripped(data, False)
+    out = bytearray(_PNG_SIGNATURE)
+    at = len(_PNG_SIGNATURE)
+    while at + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[at:at + 4])
+        kind = data[at + 4:at + 8]
+        end = at + 12 + length
+        if end > len(data):
+            return Stripped(data, False)
+        if kind not in _PNG_DROPPED:
+            out += data[at:end]
+        at = end
+        if kind == b"IEND":
+            return Stripped(bytes(out), True)
+    return Stripped(data, False)
+
+
 def strip_metadata(kind: str, data: bytes) -> Stripped:
     """The document without the names in its metadata; other kinds come back unchanged."""
     if kind in OFFICE_KINDS:
         return strip_office(data)
     if kind == "pdf":
         return strip_pdf(data)
+    if kind == "jpg":
+        return strip_jpeg(data)
+    if kind == "png":
+        return strip_png(data)
     return Stripped(data, False)
