@@ -454,3 +454,24 @@ def test_blank_rows_count_towards_the_row_limit(editor, monkeypatch):
     data = b"title,summary,regions\n" + b",,\n" * 20 + b"A,B,AT33\n"
     response = upload(editor, data)
     assert response.status_code == 400 and "more than 3 rows" in response.content.decode()
+
+
+def test_a_sheet_declaring_a_million_rows_stops_at_the_row_limit(editor, monkeypatch):
+    """A tiny sheet declaring 1,048,576 rows makes openpyxl yield a million empty rows (padded to the
+    declared width, up to 16,384 columns each); they count towards the limit."""
+    import zipfile
+
+    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setattr(imports, "MAX_BLANK_ROWS", 5)
+    source = zipfile.ZipFile(io.BytesIO(to_xlsx([["title", "summary", "regions"]])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1:C1"', b'<dimension ref="A1:C1048576"')
+                data = data.replace(b"</sheetData>", b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t>'
+                                    b"</is></c></row></sheetData>")
+            archive.writestr(info, data)
+    response = upload(editor, buffer.getvalue(), name="tall.xlsx")
+    assert response.status_code == 400 and "more than 3 rows" in response.content.decode()

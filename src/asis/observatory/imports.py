@@ -178,8 +178,10 @@ def _rows_from_xlsx(data: bytes) -> Iterable[tuple[int, list[str]]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
-        # read-only sheets pad every row to the declared width (up to 16,384 columns)
-        for number, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
+        # Read-only sheets pad every row to the declared width (up to 16,384 columns) and yield an
+        # empty row for every row number skipped (up to 1,048,576): both are capped.
+        width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+        for number, row in enumerate(sheet.iter_rows(values_only=True, max_col=width), start=1):
             yield number, [_cell_text(v) for v in row]
         workbook.close()
     except ImportFileError:
