@@ -28,9 +28,9 @@ def _zip(entries: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-DOCX = _zip({"[Content_Types].xml": b'<Types><Override PartName="/word/document.xml" ContentType="'
-             b'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
-             "word/document.xml": b"<w:document/>"})
+DOCX_TYPES = (b'<Types><Override PartName="/word/document.xml" ContentType="'
+              b'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+DOCX = _zip({"[Content_Types].xml": DOCX_TYPES, "word/document.xml": b"<w:document/>"})
 XLSX = _zip({"[Content_Types].xml": b'<Types><Override ContentType="'
              b'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>'})
 ODT = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"})
@@ -179,3 +179,35 @@ def test_no_upload_after_submission(world):
     response = _upload(world.client_for("project_holder"), application, "plan.pdf", PDF)
     assert response.status_code == 302  # to the read-only page
     assert not Attachment.objects.exists()
+
+
+# --- decompression bombs ---------------------------------------------------------------------------
+
+def test_docx_bomb_upload_is_refused_with_bounded_memory(world):
+    """The probe's 1.5 MB DOCX inflating to gigabytes: refused through the real view, memory bounded."""
+    import tracemalloc
+
+    from tests.core.zipbombs import MB, docx_bomb
+
+    data = docx_bomb(300)  # 300 MB of XML once inflated, a few hundred KB as sent
+    assert len(data) < MB
+    application = _draft(world)
+    holder = world.client_for("project_holder")
+    tracemalloc.start()
+    try:
+        response = _upload(holder, application, "budget.docx", data)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * MB, f"peak {peak / MB:.0f} MB"
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "“budget.docx” is refused" in page and "once unpacked" in page
+    assert not Attachment.objects.exists()
+
+
+def test_docx_with_thousands_of_members_is_refused():
+    entries = {"[Content_Types].xml": DOCX_TYPES} | {f"word/part{n}.xml": b"" for n in range(2500)}
+    with pytest.raises(Exception, match="holds 2501 parts; at most 2000"):
+        uploads.check_upload("budget.docx", _zip(entries))
+

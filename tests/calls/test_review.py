@@ -211,3 +211,107 @@ def test_review_list_shows_assignments_with_bounded_queries(world, django_assert
     assert page.status_code == 200
     url = reverse("calls:review", kwargs={"application_id": s["application"].pk})
     assert page.content.decode().count(f'href="{url}"') == 1
+
+
+# --- one download rule for every route ------------------------------------------------------------
+
+def _office_with_author(kind: str, author: bytes) -> bytes:
+    import io
+    import zipfile
+
+    types = {"docx": b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+             "xlsx": b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"}[kind]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b'<Types><Override PartName="/main.xml" ContentType="' + types
+                         + b'"/></Types>')
+        archive.writestr("docProps/core.xml", b'<cp:coreProperties xmlns:cp="x" xmlns:dc="y"><dc:creator>' + author
+                         + b"</dc:creator><cp:lastModifiedBy>" + author + b"</cp:lastModifiedBy></cp:coreProperties>")
+        archive.writestr("docProps/app.xml", b"<Properties><Company>" + author + b" GmbH</Company></Properties>")
+        archive.writestr("word/document.xml", b"<w:document>Budget</w:document>")
+    return buffer.getvalue()
+
+
+def _pdf_with_author(author: str) -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.xmp import XmpInformation
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_metadata({"/Author": author, "/Creator": author})
+    xmp = XmpInformation.create()
+    xmp.dc_creator = [author]
+    writer.xmp_metadata = xmp
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _attach(application, name, data, content_type):
+    attachment = Attachment(application=application, kind=Attachment.Kind.BUDGET, original_name=name,
+                            content_type=content_type, size=len(data), sha256="0" * 64)
+    attachment.file.save("x", ContentFile(data), save=False)
+    attachment.save()
+    return attachment
+
+
+def _downloads(client, application, attachment):
+    ids = {"application_id": application.pk, "attachment_id": attachment.pk}
+    applicant_route = client.get(reverse("calls:attachment_download", kwargs=ids))
+    review_route = client.get(reverse("calls:review_attachment", kwargs=ids))
+    return [(applicant_route["Content-Disposition"], b"".join(applicant_route.streaming_content)),
+            (review_route["Content-Disposition"], review_route.content)]
+
+
+def test_blind_evaluator_gets_no_name_through_either_route(world):
+    """The probe: the applicants' route gave a blind call's evaluator the original file name."""
+    s = scenario(world, blind=True)
+    attachment = _attach(s["application"], "Verein-Sichtbar-budget.pdf", b"pdf", "application/pdf")
+    for disposition, _content in _downloads(world.client_for("evaluator"), s["application"], attachment):
+        assert "Verein-Sichtbar" not in disposition and "attachment-1.pdf" in disposition
+
+
+@pytest.mark.parametrize(("name", "kind", "content_type"), [
+    ("plan.docx", "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("plan.xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("plan.pdf", "pdf", "application/pdf"),
+])
+def test_blind_evaluator_gets_documents_without_author_metadata(world, name, kind, content_type):
+    import io
+    import zipfile
+
+    s = scenario(world, blind=True)
+    author = "Verena Sichtbar"
+    data = _pdf_with_author(author) if kind == "pdf" else _office_with_author(kind, author.encode())
+    assert author.encode() in (data if kind == "pdf" else b"".join(
+        zipfile.ZipFile(io.BytesIO(data)).read(n) for n in ("docProps/core.xml", "docProps/app.xml")))
+    attachment = _attach(s["application"], name, data, content_type)
+    for _disposition, content in _downloads(world.client_for("evaluator"), s["application"], attachment):
+        if kind == "pdf":
+            from pypdf import PdfReader
+
+            reader = PdfReader(io.BytesIO(content))
+            assert author.encode() not in content and reader.metadata is None and len(reader.pages) == 1
+        else:
+            archive = zipfile.ZipFile(io.BytesIO(content))
+            assert archive.testzip() is None
+            assert all(author.encode() not in archive.read(n) for n in archive.namelist())
+            assert archive.read("word/document.xml") == b"<w:document>Budget</w:document>"
+    # the applicant and the call's managers still get their file exactly as uploaded
+    holder = world.client_for("project_holder").get(reverse("calls:attachment_download", kwargs={
+        "application_id": s["application"].pk, "attachment_id": attachment.pk}))
+    assert b"".join(holder.streaming_content) == data and name in holder["Content-Disposition"]
+    manager = world.client_for("manager").get(reverse("calls:attachment_download", kwargs={
+        "application_id": s["application"].pk, "attachment_id": attachment.pk}))
+    assert b"".join(manager.streaming_content) == data
+
+
+def test_evaluator_of_an_open_call_gets_the_file_as_uploaded(world):
+    s = scenario(world, blind=False)
+    data = _office_with_author("docx", b"Verena Sichtbar")
+    attachment = _attach(s["application"], "plan.docx", data,
+                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    for disposition, content in _downloads(world.client_for("evaluator"), s["application"], attachment):
+        assert content == data and "plan.docx" in disposition

@@ -379,3 +379,99 @@ def test_fuzzed_files_never_crash_the_upload(data):
         response = upload(client, data, kind, "fuzz.csv")
         assert response.status_code in (200, 400)
     assert counts() == before
+
+
+# --- bounded reading of what is sent -----------------------------------------------------------------
+
+def _xlsx_bomb(megabytes: int) -> bytes:
+    """A real workbook whose sheet holds one cell of hundreds of MB, written in chunks."""
+    import zipfile
+
+    from tests.core.zipbombs import MB
+
+    source = zipfile.ZipFile(io.BytesIO(to_xlsx([["title", "summary", "regions"]])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for info in source.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                archive.writestr(info, source.read(info))
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            member.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                         b'<row r="1"><c r="A1" t="inlineStr"><is><t>title</t></is></c>'
+                         b'<c r="B1" t="inlineStr"><is><t>summary</t></is></c>'
+                         b'<c r="C1" t="inlineStr"><is><t>regions</t></is></c></row>'
+                         b'<row r="2"><c r="A2" t="inlineStr"><is><t>')
+            for _ in range(megabytes):
+                member.write(b"a" * MB)
+            member.write(b"</t></is></c></row></sheetData></worksheet>")
+    return buffer.getvalue()
+
+
+def _peak_of(call: Any) -> tuple[Any, int]:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        result = call()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_xlsx_bomb_is_refused_with_bounded_memory(editor):
+    from tests.core.zipbombs import MB
+
+    data = _xlsx_bomb(300)
+    assert len(data) < MB
+    before = counts()
+    response, peak = _peak_of(lambda: upload(editor, data, name="bomb.xlsx"))
+    assert peak < 50 * MB, f"peak {peak / MB:.0f} MB"
+    assert response.status_code == 400
+    assert "The workbook is refused" in response.content.decode()
+    assert counts() == before
+
+
+def test_csv_of_millions_of_separators_is_refused_with_bounded_memory(editor):
+    from tests.core.zipbombs import MB
+
+    data = b"title,summary,regions\n" + b"," * (9 * MB)
+
+    def read() -> str:
+        with pytest.raises(imports.ImportFileError) as refused:
+            imports.read_table(data, "wide.csv", "initiatives")
+        return str(refused.value)
+
+    message, peak = _peak_of(read)
+    assert peak < 20 * MB, f"peak {peak / MB:.0f} MB"  # not a list of nine million cells
+    assert message == "Line 2 has more than 1024 columns; is it the right file?"
+    response = upload(editor, data)
+    assert response.status_code == 400 and "more than 1024 columns" in response.content.decode()
+
+
+def test_blank_rows_count_towards_the_row_limit(editor, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setattr(imports, "MAX_BLANK_ROWS", 5)
+    data = b"title,summary,regions\n" + b",,\n" * 20 + b"A,B,AT33\n"
+    response = upload(editor, data)
+    assert response.status_code == 400 and "more than 3 rows" in response.content.decode()
+
+
+def test_a_sheet_declaring_a_million_rows_stops_at_the_row_limit(editor, monkeypatch):
+    """A tiny sheet declaring 1,048,576 rows makes openpyxl yield a million empty rows (padded to the
+    declared width, up to 16,384 columns each); they count towards the limit."""
+    import zipfile
+
+    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setattr(imports, "MAX_BLANK_ROWS", 5)
+    source = zipfile.ZipFile(io.BytesIO(to_xlsx([["title", "summary", "regions"]])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1:C1"', b'<dimension ref="A1:C1048576"')
+                data = data.replace(b"</sheetData>", b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t>'
+                                    b"</is></c></row></sheetData>")
+            archive.writestr(info, data)
+    response = upload(editor, buffer.getvalue(), name="tall.xlsx")
+    assert response.status_code == 400 and "more than 3 rows" in response.content.decode()

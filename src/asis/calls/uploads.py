@@ -4,15 +4,18 @@ Accepted: PDF, PNG, JPEG and the ZIP-based office formats DOCX, XLSX (Office Ope
 ``[Content_Types].xml`` entry names the document's main part) and ODT, ODS (OpenDocument: the
 first entry ``mimetype`` holds the media type). A file whose content does not match its extension
 (an executable renamed ``.pdf``) is refused.
+
+Office files are zips: they are opened through :mod:`asis.core.archives`, which refuses a
+decompression bomb (too many members, members or a total too large once inflated, an absurd
+compression ratio) before anything is inflated into memory, and reads the two small members
+looked at here under a byte cap.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import unicodedata
-import zipfile
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +27,13 @@ from django.utils.translation import gettext as _
 
 from asis.calls.applications import lock_editable
 from asis.calls.models import Application, Attachment
+from asis.core.archives import (
+    ArchiveDamaged,
+    ArchiveLimits,
+    ArchiveRefused,
+    open_checked,
+    read_member,
+)
 from asis.core.audit import audit_record
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -45,6 +55,10 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     **ODF_MIMETYPE,
 }
+# Office documents may embed other documents (an XLSX in a DOCX), which are never opened here.
+ARCHIVE_LIMITS = ArchiveLimits(max_members=2000, max_member_bytes=64 * 1024 * 1024,
+                               max_total_bytes=128 * 1024 * 1024, allow_nested=True)
+MAX_TYPES_BYTES = 1024 * 1024
 EXTENSIONS = {"pdf": "pdf", "png": "png", "jpg": "jpg", "jpeg": "jpg", "docx": "docx", "xlsx": "xlsx",
               "odt": "odt", "ods": "ods"}
 
@@ -69,21 +83,17 @@ def sanitise_name(name: str) -> str:
 
 
 def _zip_kind(data: bytes) -> str | None:
+    """The office kind of a zip; ``ArchiveRefused`` (not ``ArchiveDamaged``) for a bomb."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = archive.namelist()
-        if names and names[0] == "mimetype":
-            mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-            for kind, expected in ODF_MIMETYPE.items():
-                if mimetype == expected:
-                    return kind
-            return None
-        if "[Content_Types].xml" in names:
-            types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-            for kind, main in OOXML_MAIN.items():
-                if main in types:
-                    return kind
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError, NotImplementedError):
+        with open_checked(data, ARCHIVE_LIMITS) as archive:
+            names = archive.namelist()
+            if names and names[0] == "mimetype":
+                mimetype = read_member(archive, "mimetype", max_bytes=256).decode("ascii", "replace").strip()
+                return next((kind for kind, expected in ODF_MIMETYPE.items() if mimetype == expected), None)
+            if "[Content_Types].xml" in names:
+                types = read_member(archive, "[Content_Types].xml", max_bytes=MAX_TYPES_BYTES)
+                return next((kind for kind, main in OOXML_MAIN.items() if main.encode() in types), None)
+    except ArchiveDamaged:
         return None
     return None
 
@@ -112,7 +122,11 @@ def check_upload(name: str, data: bytes) -> tuple[str, str]:
             "size": filesizeformat(len(data)), "max": filesizeformat(max_bytes())}})
     if not data:
         raise ValidationError({"file": _("The file is empty.")})
-    real = sniff(data)
+    try:
+        real = sniff(data)
+    except ArchiveRefused as refused:
+        raise ValidationError({"file": _("“%(name)s” is refused: %(reason)s") % {
+            "name": clean_name, "reason": refused.message}}) from refused
     if real != extension:
         raise ValidationError({"file": _("The content of “%(name)s” is not a valid %(type)s file. Upload the "
                                          "document itself, saved in that format.") % {

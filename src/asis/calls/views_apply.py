@@ -6,6 +6,7 @@ eligibility.py, render. Every object is fetched through a permission-checked ``a
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 from asis.calls import applications as svc
 from asis.calls import selfassessment as sa
 from asis.calls.access import access_managed_application, access_managed_call, access_public_call
+from asis.calls.downloads import attachment_delivery
 from asis.calls.eligibility import eligibility_record, latest_check
 from asis.calls.forms_apply import (
     ApplicationForm,
@@ -34,7 +36,7 @@ from asis.calls.forms_apply import (
     SelfAssessmentForm,
     open_calls,
 )
-from asis.calls.models import Application, Attachment, Call, SelfAssessment
+from asis.calls.models import Application, Call, SelfAssessment
 from asis.calls.pdf import render_pdf
 from asis.calls.uploads import attachment_add, attachment_delete, max_bytes, max_count
 from asis.calls.web import current_language, form_add_errors
@@ -350,10 +352,9 @@ def attachment_delete_view(request: HttpRequest, application_id: int, attachment
 
 @login_required
 def attachment_download(request: HttpRequest, application_id: int, attachment_id: int) -> HttpResponse:
-    application = svc.access_viewable_application(request.user, application_id)
-    attachment = get_object_or_404(Attachment, application=application, pk=attachment_id)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
+    delivery = attachment_delivery(request.user, application_id, attachment_id)
+    response = FileResponse(io.BytesIO(delivery.content), as_attachment=True, filename=delivery.name,
+                            content_type=delivery.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

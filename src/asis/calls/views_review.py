@@ -32,6 +32,7 @@ from asis.calls.access import (
     access_managed_call,
     assignments_of,
 )
+from asis.calls.downloads import attachment_delivery
 from asis.calls.forms_review import (
     AssignmentAddForm,
     ConflictRecordForm,
@@ -45,7 +46,6 @@ from asis.calls.forms_review import (
 from asis.calls.models import (
     Application,
     Assignment,
-    Attachment,
     ConflictOfInterest,
     Evaluator,
     Review,
@@ -381,21 +381,10 @@ def review_autosave(request: HttpRequest, application_id: int) -> HttpResponse:
 
 @login_required
 def review_attachment(request: HttpRequest, application_id: int, attachment_id: int) -> HttpResponse:
-    assignment = access_assignment(request.user, application_id)
-    attachments = list(Attachment.objects.filter(application=assignment.application).order_by("uploaded_at", "pk"))
-    position = next((n for n, a in enumerate(attachments, start=1) if a.pk == attachment_id), None)
-    if position is None:
-        raise Http404("No such attachment")
-    attachment = attachments[position - 1]
-    name = attachment.original_name
-    if assignment.application.call.blind:
-        extension = name.rsplit(".", 1)[-1].lower() if "." in name else "bin"
-        name = f"attachment-{position}.{extension if extension.isalnum() else 'bin'}"
-    # read and close at once (attachments are size-limited): no file handle outlives the request
-    with attachment.file.open("rb") as handle:
-        content = handle.read()
-    response = HttpResponse(content, content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    access_assignment(request.user, application_id)  # this route is the evaluators' own
+    delivery = attachment_delivery(request.user, application_id, attachment_id)
+    response = HttpResponse(delivery.content, content_type=delivery.content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=delivery.name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -137,11 +137,22 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     _django.setup()
-    from asis.core.backup import backup_write
+    from django.conf import settings
 
-    manifest = backup_write(args.file, console=console)
+    from asis.core.backup import BackupError, backup_key, backup_write
+
+    try:
+        encrypted = backup_key() is not None
+        manifest = backup_write(args.file, console=console)
+    except BackupError as exc:
+        console.print(f"[red]Backup refused: {exc}[/red]")
+        return 2
     total = sum(manifest["counts"].values())
-    console.print(f"[green]Backup written to {args.file}: {total} records.[/green]")
+    state = "encrypted with ASIS_BACKUP_KEY" if encrypted else "NOT encrypted"
+    console.print(f"[green]Backup written to {args.file}: {total} records, {state}.[/green]")
+    if not encrypted and str(settings.SETTINGS_MODULE).endswith(".production"):
+        console.print("[yellow]Warning: this backup holds password hashes, two-factor keys and token digests "
+                      "in the clear. Set ASIS_BACKUP_KEY (see docs/deploy.md) to encrypt backups.[/yellow]")
     return 0
 
 
@@ -278,7 +289,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--initiatives", type=int, default=600, help="observatory initiatives")
     p.set_defaults(func=_demo)
 
-    p = subparsers.add_parser("backup", help="write every record to a backup file (zip)")
+    p = subparsers.add_parser("backup", help="write every record to a backup file (zip, encrypted when "
+                                             "ASIS_BACKUP_KEY is set)")
     p.add_argument("file")
     p.set_defaults(func=_backup)
 

@@ -2,17 +2,27 @@
 
 Restore is all-or-nothing: one transaction that empties the covered tables, loads the file,
 checks constraints and record counts, and verifies the audit chain before committing.
+
+With ``ASIS_BACKUP_KEY`` set the zip is written encrypted (:mod:`asis.core.backup_crypto`), and a
+restore decrypts it (into an unnamed temporary file) before anything is read; a wrong key or a
+changed file is refused before the database is touched. The zip is then read through
+:mod:`asis.core.archives`: member names, counts and sizes are checked before anything is inflated.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
+import os
+import re
+import tempfile
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.management.color import no_style
@@ -25,6 +35,14 @@ from rich.progress import Progress
 
 from asis import __version__
 from asis.core import db_triggers
+from asis.core.archives import ArchiveLimits, ArchiveRefused, open_zip, read_member
+from asis.core.backup_crypto import (
+    BackupCryptoError,
+    EncryptingWriter,
+    decrypt_to,
+    is_encrypted,
+    parse_key,
+)
 
 FORMAT = "asis-backup/1"
 _EXCLUDED = {
@@ -40,6 +58,11 @@ _EXCLUDED = {
 # Called after the data is loaded, inside the restore transaction, to rebuild derived data.
 _EXCLUDED_DERIVED = ("observatory.initiativesearch",)
 POST_RESTORE = ("asis.observatory.search.reindex_all",)
+# A table is deserialised from memory, so one is bounded; JSON of similar rows compresses well.
+LIMITS = ArchiveLimits(max_members=1000, max_member_bytes=2 * 1024 ** 3, max_total_bytes=64 * 1024 ** 3,
+                       max_ratio=1000)
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+_MEMBER = re.compile(r"^data/([a-z0-9_]+\.[a-z0-9_]+)\.json$")
 
 
 class BackupError(Exception):
@@ -71,10 +94,38 @@ def covered_models() -> list[type[models.Model]]:
     return [m for m in ordered if not m._meta.proxy and m._meta.managed and _label(m) not in _EXCLUDED]
 
 
+def backup_key() -> bytes | None:
+    """The encryption key from ``ASIS_BACKUP_KEY``, or None when backups are written in the clear."""
+    text = getattr(settings, "ASIS_BACKUP_KEY", "") or ""
+    if not text:
+        return None
+    try:
+        return parse_key(text)
+    except BackupCryptoError as exc:
+        raise BackupError(str(exc)) from exc
+
+
 def backup_write(path: str | Path, *, console: Console | None = None) -> dict[str, Any]:
+    """Write the backup (encrypted when ``ASIS_BACKUP_KEY`` is set); the file appears only when complete."""
+    key = backup_key()
+    path = Path(path)
+    partial = path.with_name(path.name + ".part")
+    try:
+        with open(partial, "wb") as raw:
+            sink: Any = EncryptingWriter(raw, key) if key else raw
+            manifest = _write_zip(sink, console)
+            if key:
+                sink.close()
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return manifest
+
+
+def _write_zip(sink: Any, console: Console | None) -> dict[str, Any]:
     models_ = covered_models()
     counts: dict[str, int] = {}
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive, Progress(
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive, Progress(
         console=console, transient=True, disable=console is None
     ) as progress, transaction.atomic():
         bar = progress.add_task("Writing backup", total=len(models_))
@@ -98,24 +149,61 @@ def backup_write(path: str | Path, *, console: Console | None = None) -> dict[st
     return manifest
 
 
+def _open_backup(path: str | Path, stack: contextlib.ExitStack) -> zipfile.ZipFile:
+    """The backup's zip, decrypted if need be, with its directory checked against ``LIMITS``."""
+    try:
+        raw: IO[bytes] = stack.enter_context(open(path, "rb"))  # noqa: SIM115 (closed by the stack)
+    except OSError as exc:
+        raise BackupError(f"cannot read {path}: {exc}") from exc
+    handle = raw
+    if is_encrypted(raw):
+        key = backup_key()
+        if key is None:
+            raise BackupError("the backup is encrypted; set ASIS_BACKUP_KEY to the key it was written with")
+        handle = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 (closed by the stack)
+        try:
+            decrypt_to(raw, handle, key)
+        except BackupCryptoError as exc:
+            raise BackupError(str(exc)) from exc
+        handle.seek(0)
+    try:
+        archive = stack.enter_context(open_zip(handle, LIMITS))
+    except ArchiveRefused as exc:
+        raise BackupError(f"cannot read {path}: {exc.message}") from exc
+    strange = [name for name in archive.namelist() if name != "manifest.json" and not _MEMBER.match(name)]
+    if strange:
+        raise BackupError(f"the file holds members no ASIS backup has: {', '.join(strange[:5])}")
+    return archive
+
+
+def _read_member(archive: zipfile.ZipFile, name: str, max_bytes: int) -> bytes:
+    try:
+        return read_member(archive, name, max_bytes=max_bytes)
+    except ArchiveRefused as exc:
+        raise BackupError(exc.message) from exc
+
+
 def _read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
     try:
-        manifest = json.loads(archive.read("manifest.json"))
-    except (KeyError, json.JSONDecodeError) as exc:
+        manifest = json.loads(read_member(archive, "manifest.json", max_bytes=MAX_MANIFEST_BYTES))
+    except ArchiveRefused as exc:
+        raise BackupError(f"manifest.json: {exc.message}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BackupError("the file has no valid manifest.json; is it an ASIS backup?") from exc
+    if not isinstance(manifest, dict):
+        raise BackupError("the file has no valid manifest.json; is it an ASIS backup?")
     if manifest.get("format") != FORMAT:
         raise BackupError(f"unsupported backup format {manifest.get('format')!r}")
+    if not isinstance(manifest.get("order"), list) or not all(isinstance(x, str) for x in manifest["order"]):
+        raise BackupError("the manifest has no list of tables")
     return manifest
 
 
 def backup_restore(path: str | Path, *, console: Console | None = None) -> dict[str, int]:
     from asis.core.audit import audit_verify
 
-    try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise BackupError(f"cannot read {path}: {exc}") from exc
-    with archive:
+    with contextlib.ExitStack() as stack:
+        archive = _open_backup(path, stack)
         manifest = _read_manifest(archive)
         known = {_label(m): m for m in covered_models()}
         unknown = [label for label in manifest["order"] if label not in known]
@@ -132,13 +220,13 @@ def backup_restore(path: str | Path, *, console: Console | None = None) -> dict[
             with connection.constraint_checks_disabled():
                 for label in manifest["order"]:
                     count = 0
-                    payload = archive.read(f"data/{label}.json").decode("utf-8")
                     try:
+                        payload = _read_member(archive, f"data/{label}.json", LIMITS.max_member_bytes).decode()
                         for obj in serializers.deserialize("json", payload, handle_forward_references=True):
                             obj.save()
                             count += 1
                     except (serializers.base.DeserializationError, DatabaseError, ValidationError,
-                            ObjectDoesNotExist) as exc:
+                            ObjectDoesNotExist, UnicodeDecodeError) as exc:
                         raise BackupError(f"{label}: {exc}") from exc
                     restored[label] = count
                     progress.advance(bar)

@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 
 from asis.accounts.models import Organisation
 from asis.accounts.services import organisation_create
+from asis.core.archives import ArchiveDamaged, ArchiveLimits, ArchiveRefused, open_checked
 from asis.core.audit import audit_record
 from asis.core.jobs import JobError, Reporter, job_handler
 from asis.core.models import Job
@@ -50,6 +51,11 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_CELL = 20_000
 MAX_ERRORS = 1_000
+MAX_COLUMNS = 256
+MAX_BLANK_ROWS = 10_000
+# A workbook is a zip: its members are proven to inflate within these bounds before openpyxl
+# opens it (openpyxl keeps the whole shared-strings table in memory).
+XLSX_LIMITS = ArchiveLimits(max_members=500, max_member_bytes=32 * 1024 * 1024, max_total_bytes=96 * 1024 * 1024)
 STASH_MAX_AGE = 3600
 SYNC_ROWS = 1_000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -119,9 +125,26 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+def _check_line_widths(data: bytes) -> None:
+    """The csv module builds a whole record before it is seen: a line of millions of separators
+    would be a list of millions of cells. Count the separators of every line first, in place."""
+    first = data[:data.find(b"\n")] if b"\n" in data else data
+    delimiter = max((b",", b";", b"\t"), key=first.count)
+    limit = MAX_COLUMNS * 4
+    start, line = 0, 1
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end + 1
+        if data.count(delimiter, start, end) >= limit:
+            raise ImportFileError(_("Line %(line)s has more than %(limit)s columns; is it the right file?")
+                                  % {"line": line, "limit": limit})
+        start, line = end, line + 1
+
+
 def _rows_from_csv(data: bytes) -> Iterable[tuple[int, list[str]]]:
     if b"\x00" in data:
         raise ImportFileError(_("The file is not text (it contains binary data). Upload a CSV or XLSX file."))
+    _check_line_widths(data)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -138,13 +161,27 @@ def _rows_from_csv(data: bytes) -> Iterable[tuple[int, list[str]]]:
                                 "not closed.") % {"line": reader.line_num}) from exc
 
 
+def _check_workbook(data: bytes) -> None:
+    """Refuse a workbook that would inflate past the bounds, before openpyxl inflates anything."""
+    try:
+        open_checked(data, XLSX_LIMITS).close()
+    except ArchiveDamaged as exc:
+        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
+    except ArchiveRefused as exc:
+        raise ImportFileError(_("The workbook is refused: %(reason)s") % {"reason": exc.message}) from exc
+
+
 def _rows_from_xlsx(data: bytes) -> Iterable[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    _check_workbook(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        # Read-only sheets pad every row to the declared width (up to 16,384 columns) and yield an
+        # empty row for every row number skipped (up to 1,048,576): both are capped.
+        width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+        for number, row in enumerate(sheet.iter_rows(values_only=True, max_col=width), start=1):
             yield number, [_cell_text(v) for v in row]
         workbook.close()
     except ImportFileError:
@@ -165,6 +202,9 @@ def read_table(data: bytes, filename: str, kind: str) -> Table:
     columns: tuple[str, ...] | None = None
     rows: list[tuple[int, dict[str, str]]] = []
     for number, cells in source:
+        if number > MAX_ROWS + MAX_BLANK_ROWS:
+            raise ImportFileError(_("The file has more than %(limit)s rows; split it into smaller files.")
+                                  % {"limit": MAX_ROWS})
         if columns is None:
             if not any(str(c).strip() for c in cells):
                 continue  # blank lines before the header

@@ -190,6 +190,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # Funding calls: attachments per file and per application; public self-assessments per address and hour
 ASIS_ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 ASIS_ATTACHMENT_MAX_COUNT = env_int("ATTACHMENT_MAX_COUNT", 20)
+# Backups: 32 random bytes, URL-safe base64; when set, `asis backup` encrypts and `asis restore` decrypts.
+ASIS_BACKUP_KEY = env_str("BACKUP_KEY", "") or ""
 ASIS_SELF_ASSESSMENT_RATE_PER_HOUR = env_int("SELF_ASSESSMENT_RATE_PER_HOUR", 30)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
