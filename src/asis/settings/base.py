@@ -219,7 +219,17 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # Audit checkpoints are logged whatever the log level, so that a log server keeps a copy.
+    "loggers": {"asis.audit.anchor": {"level": "INFO"}},
 }
+
+# Audit log (docs/deploy.md, "Audit log"): HMAC key, or keys "id:key,id:key" of which the last
+# signs; without either, development and tests derive one from SECRET_KEY (production refuses).
+ASIS_AUDIT_KEY = env_str("AUDIT_KEY", "")
+ASIS_AUDIT_KEYS = env_str("AUDIT_KEYS", "")
+# Signed checkpoints of the chain head (append-only file) and how often the worker writes one.
+ASIS_AUDIT_ANCHOR_DIR = Path(env_str("AUDIT_ANCHOR_DIR", str(VAR_DIR / "audit-anchors")) or "audit-anchors")
+ASIS_AUDIT_ANCHOR_SECONDS = env_int("AUDIT_ANCHOR_SECONDS", 300)
 
 NINJA_PAGINATION_PER_PAGE = 50
 # REST API rate limits per client address (anonymous) or per user, e.g. "120/m"; empty: no limit.
