@@ -187,9 +187,9 @@ def _audit_verify(args: argparse.Namespace) -> int:
     console.print(f"[green]Audit chain intact: {report_.checked} entries verified.[/green]")
     if report_.legacy:
         console.print(
-            f"[yellow]Entries #1 to #{report_.legacy} carry the unkeyed legacy hash of earlier versions: "
-            "they are linked and sealed by the first keyed entry (or checkpoint) after them, but whoever "
-            "could write the database before the upgrade could have rewritten them.[/yellow]"
+            f"[yellow]Entries #1 to #{report_.legacy} carry the unkeyed legacy hash of earlier versions, "
+            f"sealed by keyed entry #{report_.legacy + 1}: nobody can rewrite them since, but whoever could "
+            "write the database before the upgrade could have.[/yellow]"
         )
     if report_.checkpoints:
         console.print(f"Compared with {report_.checkpoints} signed checkpoint(s).")
