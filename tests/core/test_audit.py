@@ -268,3 +268,9 @@ def test_audit_rolls_back_with_the_business_change(db):
         audit_record(action="asis.test.created")
         raise RuntimeError("business change failed")
     assert AuditEntry.objects.count() == 0
+
+
+def test_verify_reads_in_pages_not_per_entry(six, django_assert_num_queries):
+    # a count, one page, and the empty page that ends the walk: no query per entry
+    with django_assert_num_queries(3):
+        assert audit_verify(check_anchors=True).ok
