@@ -27,6 +27,10 @@ from asis.core.audit_keys import AuditKeys, audit_keys
 ANCHOR_FILE = "audit-anchors.jsonl"
 _LABEL = b"asis.audit.checkpoint.v1\n"
 logger = logging.getLogger("asis.audit.anchor")
+# Checkpoints are logged whatever ASIS_LOG_LEVEL says: the log server's copy is the one an
+# attacker on this machine cannot rewrite. A LOGGING entry for this logger still overrides it.
+if logger.level == logging.NOTSET:
+    logger.setLevel(logging.INFO)
 
 
 class AnchorError(Exception):

@@ -219,11 +219,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-    # Audit checkpoints are logged whatever the log level, so that a log server keeps a copy.
-    "loggers": {"asis.audit.anchor": {"level": "INFO"}},
 }
 
-# Audit log (docs/deploy.md, "Audit log"): HMAC key, or keys "id:key,id:key" of which the last
+# Audit log (docs/deploy.md, section 7): HMAC key, or keys "id:key,id:key" of which the last
 # signs; without either, development and tests derive one from SECRET_KEY (production refuses).
 ASIS_AUDIT_KEY = env_str("AUDIT_KEY", "")
 ASIS_AUDIT_KEYS = env_str("AUDIT_KEYS", "")
