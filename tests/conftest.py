@@ -89,6 +89,12 @@ def _audit_triggers_allow_flush(request: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _audit_anchor_dir(settings: Any, tmp_path: Any) -> None:
+    """Audit checkpoints in a folder of each test's own: one test's chain is not the next one's."""
+    settings.ASIS_AUDIT_ANCHOR_DIR = tmp_path / "audit-anchors"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> Any:
     """Cached counts (observatory facets) must not leak from one test into the next."""
     from django.core.cache import cache

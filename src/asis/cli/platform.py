@@ -58,6 +58,7 @@ def _worker(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    from asis.core.audit_anchor import audit_anchor_due
     from asis.core.jobs import jobs_recover_stale
 
     recovered = jobs_recover_stale()
@@ -72,6 +73,7 @@ def _worker(args: argparse.Namespace) -> int:
         try:
             while not stop.wait(interval):
                 jobs_recover_stale()
+                audit_anchor_due()
         finally:
             connection.close()
 
@@ -177,6 +179,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
     from asis.core.audit import audit_verify
+    from asis.core.audit_anchor import audit_anchor_write
 
     with Progress(console=console, transient=True) as progress:
         bar = progress.add_task("Verifying the audit chain", total=None)
@@ -184,15 +187,83 @@ def _audit_verify(args: argparse.Namespace) -> int:
         def report(done: int, total: int) -> None:
             progress.update(bar, completed=done, total=total)
 
-        report_ = audit_verify(progress=report)
-    if report_.ok:
-        console.print(f"[green]Audit chain intact: {report_.checked} entries verified.[/green]")
+        report_ = audit_verify(progress=report, check_anchors=True, anchor_path=args.anchors)
+    if not report_.ok:
+        where = f"at entry #{report_.first_bad_seq}" if report_.first_bad_seq is not None else "(checkpoints)"
+        console.print(
+            f"[red]Audit chain broken {where}: {report_.reason}.[/red] "
+            f"{report_.checked} entries before it are intact."
+        )
+        return 1
+    console.print(f"[green]Audit chain intact: {report_.checked} entries verified.[/green]")
+    if report_.legacy:
+        console.print(
+            f"[yellow]Entries #1 to #{report_.legacy} carry the unkeyed legacy hash of earlier versions, "
+            f"sealed by keyed entry #{report_.legacy + 1}: nobody can rewrite them since, but whoever could "
+            "write the database before the upgrade could have.[/yellow]"
+        )
+    if report_.checkpoints:
+        console.print(f"Compared with {report_.checkpoints} signed checkpoint(s).")
+    else:
+        console.print("[yellow]No earlier checkpoint to compare with: deleted newest entries cannot be "
+                      "detected this time (see ASIS_AUDIT_ANCHOR_DIR).[/yellow]")
+    if not args.anchors:
+        checkpoint = audit_anchor_write()
+        console.print(f"Checkpoint written: entry #{checkpoint.seq} at {checkpoint.at}.")
+    return 0
+
+
+def _audit_anchor(args: argparse.Namespace) -> int:
+    _django.setup()
+    from asis.core.audit_anchor import audit_anchor_write
+
+    checkpoint = audit_anchor_write()
+    console.print(f"Checkpoint written: entry #{checkpoint.seq} at {checkpoint.at}.")
+    return 0
+
+
+def _audit_seal(args: argparse.Namespace) -> int:
+    _django.setup()
+    from asis.core.audit import audit_seal_legacy
+
+    entry = audit_seal_legacy()
+    if entry is None:
+        console.print("Nothing to seal: the newest audit entry is already keyed (or the log is empty).")
+    else:
+        console.print(f"Legacy entries #1 to #{entry.seq - 1} sealed by keyed entry #{entry.seq}.")
+    return 0
+
+
+def _db_roles(args: argparse.Namespace) -> int:
+    _django.setup()
+    from django.db import connection
+
+    from asis.core.db_roles import db_grants_sql, db_roles_sql
+
+    try:
+        if args.grants:
+            statements = db_grants_sql(app=args.app)
+        else:
+            sql = db_roles_sql(database=args.database, owner=args.owner, app=args.app,
+                               owner_password=args.owner_password or secrets.token_urlsafe(24),
+                               app_password=args.app_password or secrets.token_urlsafe(24))
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 2
+    if not args.grants:
+        print(sql, end="")  # plain stdout: meant for a file or a pipe into psql
         return 0
-    console.print(
-        f"[red]Audit chain broken at entry #{report_.first_bad_seq}: {report_.reason}.[/red] "
-        f"{report_.checked} entries before it are intact."
-    )
-    return 1
+    if not args.apply:
+        print("\n".join(statements))
+        return 0
+    if connection.vendor != "postgresql":
+        console.print("[red]Database roles exist on PostgreSQL only.[/red]")
+        return 2
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+    console.print(f"[green]Grants for {args.app} applied.[/green]")
+    return 0
 
 
 def _retention(args: argparse.Namespace) -> int:
@@ -299,8 +370,27 @@ def register(subparsers: Any) -> None:
     p.add_argument("--yes", action="store_true", help="confirm that existing data is replaced")
     p.set_defaults(func=_restore)
 
-    p = subparsers.add_parser("audit-verify", help="verify the hash chain of the audit log")
+    p = subparsers.add_parser("audit-verify", help="verify the audit chain and its signed checkpoints")
+    p.add_argument("--anchors", default=None,
+                   help="checkpoints to compare with (a file, e.g. copied from the log server); "
+                        "default: ASIS_AUDIT_ANCHOR_DIR, and a new checkpoint is written")
     p.set_defaults(func=_audit_verify)
+
+    p = subparsers.add_parser("audit-anchor", help="write a signed checkpoint of the audit chain (cron)")
+    p.set_defaults(func=_audit_anchor)
+
+    p = subparsers.add_parser("audit-seal", help="seal unkeyed legacy audit entries (after restoring an old backup)")
+    p.set_defaults(func=_audit_seal)
+
+    p = subparsers.add_parser("db-roles", help="print or apply the PostgreSQL owner/app role setup")
+    p.add_argument("--database", default="asis")
+    p.add_argument("--owner", default="asis_owner", help="role that owns the tables and runs migrations")
+    p.add_argument("--app", default="asis_app", help="role the application logs in as")
+    p.add_argument("--owner-password", default=None, help="generated when omitted")
+    p.add_argument("--app-password", default=None, help="generated when omitted")
+    p.add_argument("--grants", action="store_true", help="only the grants to run as the owner after a migration")
+    p.add_argument("--apply", action="store_true", help="with --grants: run them on ASIS_DATABASE_URL")
+    p.set_defaults(func=_db_roles)
 
     p = subparsers.add_parser("retention", help="delete personal data older than the retention period")
     p.set_defaults(func=_retention)

@@ -16,9 +16,11 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
 
 
 class AuditEntry(models.Model):
-    """One append-only, hash-chained audit record.
+    """One append-only, HMAC-chained audit record.
 
-    ``entry_hash = sha256(prev_hash || canonical JSON of the entry)``; a database trigger
+    ``entry_hash = HMAC-SHA256(key[key_id], prev_hash || canonical JSON of the entry)``, with
+    the key outside the database; entries written before keys existed have no ``key_id`` and
+    carry ``sha256(prev_hash || canonical JSON)`` (see ``asis.core.audit``). A database trigger
     refuses UPDATE and DELETE (migration 0002), and ``audit_verify`` recomputes the chain.
     Actors are stored by id only, so anonymising an account keeps the chain intact.
     """
@@ -42,6 +44,9 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     entry_hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # NULL marks a legacy entry (unkeyed hash); nullable so that adding the column is a plain
+    # ALTER TABLE ADD COLUMN on SQLite too, which keeps the table and its triggers.
+    key_id = models.CharField(_("key id"), max_length=32, null=True, blank=True)  # noqa: DJ001
 
     objects = AuditEntryQuerySet.as_manager()
 

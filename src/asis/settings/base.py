@@ -235,6 +235,14 @@ LOGGING = {
     "loggers": {"django.request": {"filters": ["short_forbidden"]}},
 }
 
+# Audit log (docs/deploy.md, section 7): HMAC key, or keys "id:key,id:key" of which the last
+# signs; without either, development and tests derive one from SECRET_KEY (production refuses).
+ASIS_AUDIT_KEY = env_str("AUDIT_KEY", "")
+ASIS_AUDIT_KEYS = env_str("AUDIT_KEYS", "")
+# Signed checkpoints of the chain head (append-only file) and how often the worker writes one.
+ASIS_AUDIT_ANCHOR_DIR = Path(env_str("AUDIT_ANCHOR_DIR", str(VAR_DIR / "audit-anchors")) or "audit-anchors")
+ASIS_AUDIT_ANCHOR_SECONDS = env_int("AUDIT_ANCHOR_SECONDS", 300)
+
 NINJA_PAGINATION_PER_PAGE = 50
 # REST API rate limits per client address (anonymous) or per user, e.g. "120/m"; empty: no limit.
 ASIS_API_RATE_ANONYMOUS = env_str("API_RATE_ANONYMOUS", "300/m")

@@ -4,6 +4,7 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from asis.core.audit_keys import AuditKeyError, parse_audit_keys
 from asis.settings.base import *  # noqa: F403
 
 if not os.environ.get("ASIS_SECRET_KEY"):
@@ -11,6 +12,15 @@ if not os.environ.get("ASIS_SECRET_KEY"):
 SECRET_KEY = os.environ["ASIS_SECRET_KEY"]
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured("ASIS_SECRET_KEY is too short or too simple: use 50+ random characters.")
+# The audit log's HMAC key must live outside the database and differ from the secret key.
+try:
+    _audit_keys = parse_audit_keys(os.environ.get("ASIS_AUDIT_KEY"), os.environ.get("ASIS_AUDIT_KEYS"), min_length=32)
+except AuditKeyError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+if _audit_keys is None:
+    raise ImproperlyConfigured("ASIS_AUDIT_KEY must be set in production (32+ random characters, not the secret key).")
+if SECRET_KEY.encode("utf-8") in _audit_keys.keys.values():
+    raise ImproperlyConfigured("ASIS_AUDIT_KEY must differ from ASIS_SECRET_KEY.")
 DEBUG = False
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
