@@ -25,6 +25,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from asis.accounts.models import Organisation
 from asis.core.api_base import ProblemOut, api
+from asis.core.links import MAX_LINK_LENGTH, Link
 from asis.observatory import exports
 from asis.observatory.filters import apply, facets
 from asis.observatory.models import Axis, Challenge, Initiative
@@ -270,7 +271,7 @@ class OrganisationRoleIn(Schema):
 Text200 = Annotated[str, Field(min_length=1, max_length=200)]
 Text500 = Annotated[str, Field(min_length=1, max_length=500)]
 LongText = Annotated[str, Field(max_length=20_000)]
-Url = Annotated[str, Field(min_length=1, max_length=500)]
+Url = Annotated[Link, Field(min_length=1, max_length=MAX_LINK_LENGTH)]
 
 
 class InitiativeIn(Schema):
