@@ -1,7 +1,8 @@
 """Every route and every API operation, walked with NUL and other control characters in its query
 parameters, form/JSON fields and path parameters, as an anonymous visitor and as a signed-in
 manager (a platform admin for the Django admin): never a 500, no control character reaches a page
-(web pages drop them), the API refuses them with 422 problem details, a path with one is a 400.
+(web pages drop them), the API refuses them with 422 problem details (404 in its paths), a web
+path with one is the translated 400 page.
 
 Routes and their path parameters come from the URL resolver through the permission matrix
 (tests/permission_rules.py fills them with real objects of the ``world`` fixture); a test checks
@@ -82,8 +83,9 @@ def _check(route: str, url: str, response: Any, *, path_injected: bool) -> list[
     if status >= 500:
         problems.append(f"{status}")
     if url.startswith("/api/"):
-        if status != 422 or not kind.startswith("application/problem+json"):
-            problems.append(f"API answered {status} {kind}, not 422 problem details")
+        expected = 404 if path_injected else 422
+        if status != expected or not kind.startswith("application/problem+json"):
+            problems.append(f"API answered {status} {kind}, not {expected} problem details")
     elif path_injected:
         if status != 400 or '<html lang="en">' not in response.content.decode():
             problems.append(f"path with a control character answered {status}, not the 400 page")

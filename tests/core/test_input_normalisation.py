@@ -82,4 +82,13 @@ def test_path_with_a_control_character_is_the_translated_400_page(db):
     assert response.status_code == 400
     assert '<html lang="fr">' in response.content.decode()
     api = Client().get("/api/v1/initiatives/1%00")
-    assert api.status_code == 422 and api["Content-Type"] == "application/problem+json"
+    assert api.status_code == 404 and api["Content-Type"] == "application/problem+json"
+
+
+def test_a_forged_session_cookie_with_nul_is_ignored(db):
+    # On PostgreSQL the session lookup with this key was a 500 (text cannot contain NUL).
+    client = Client()
+    client.cookies["sessionid"] = "abcdefgh\x00ijk"
+    response = client.get("/en/accounts/profile/")
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert client.get("/en/").status_code == 200

@@ -8,9 +8,9 @@ lost, and NUL, which PostgreSQL refuses in text, never reaches the database. A c
 in the *path* is refused with the translated 400 page: a path names a resource, and dropping a
 character would silently name another one.
 
-The REST API (``/api/``): a control character in the path, a query parameter or a JSON/form body
-is *refused* with 422 problem details naming the parameter or field (``loc`` as in the schema
-errors). A machine client must learn that its data was not stored as sent rather than have it
+The REST API (``/api/``): a control character in a query parameter or a JSON/form body is
+*refused* with 422 problem details naming the parameter or field (``loc`` as in the schema
+errors); in the path it is a 404 problem (no resource has such a name). A machine client must learn that its data was not stored as sent rather than have it
 changed silently. Every error answer under ``/api/`` that is not already problem details (Django's
 404 and 500 pages, ninja's 404/405/parse errors) is turned into ``application/problem+json``.
 """
@@ -68,12 +68,26 @@ class InputNormalisationMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         api = request.path_info.startswith("/api/")
+        self._drop_bad_cookies(request)
         response = self._api_gate(request) if api else self._web_gate(request)
         if response is None:
             response = self.get_response(request)
         if api and response.status_code >= 400 and not response.get("Content-Type", "").startswith(PROBLEM):
             response = self._as_problem(response)
         return response
+
+    @staticmethod
+    def _drop_bad_cookies(request: HttpRequest) -> None:
+        """A cookie is never typed by a person: one with a control character is forged, and is
+        ignored as if absent (a session key with NUL would otherwise reach the database)."""
+        bad = [name for name, value in request.COOKIES.items() if has_controls(name) or has_controls(value)]
+        if not bad:
+            return
+        for name in bad:
+            del request.COOKIES[name]
+        session = getattr(request, "session", None)
+        if session is not None and has_controls(session.session_key or ""):
+            request.session = type(session)()
 
     # --- web pages ------------------------------------------------------------------------------
 
@@ -83,20 +97,22 @@ class InputNormalisationMiddleware:
 
             return error_400(request)
         if (clean := _cleaned(request.GET)) is not None:
-            request.GET = clean
+            request.GET = clean  # type: ignore[assignment]  # immutable, as Django's own
             request.META["QUERY_STRING"] = clean.urlencode()
         # Parsing the form here rather than in the view: a too large body raises the same 400 it
         # would raise later, and the upload handlers are the default ones either way.
         if (request.method not in ("GET", "HEAD", "OPTIONS") and request.content_type in _FORM_TYPES
                 and (clean := _cleaned(request.POST)) is not None):
-            request.POST = clean
+            request.POST = clean  # type: ignore[assignment]
         return None
 
     # --- REST API -------------------------------------------------------------------------------
 
     def _api_gate(self, request: HttpRequest) -> HttpResponse | None:
         if has_controls(request.path_info):
-            return _control_errors("path", [()])
+            # Like a path that matches no route: it names no resource (404 is documented for
+            # every operation with a path parameter).
+            return _problem(404, _("Not found"), _("The path contains control characters."))
         if paths := _query_paths(request.GET):
             return _control_errors("query", paths)
         if request.method in ("GET", "HEAD", "OPTIONS", "DELETE") and not request.META.get("CONTENT_LENGTH"):
@@ -105,7 +121,7 @@ class InputNormalisationMiddleware:
             if request.content_type in _FORM_TYPES:
                 if paths := _query_paths(request.POST):
                     return _control_errors("form", paths)
-            elif "json" in request.content_type:
+            elif "json" in (request.content_type or ""):
                 try:
                     data = json.loads(request.body)
                 except ValueError:
