@@ -92,3 +92,12 @@ def test_a_forged_session_cookie_with_nul_is_ignored(db):
     response = client.get("/en/accounts/profile/")
     assert response.status_code == 302 and "login" in response["Location"]
     assert client.get("/en/").status_code == 200
+
+
+def test_a_broken_form_body_is_a_400_on_both_surfaces(world):
+    client = world.client_for("member")
+    broken = "multipart/form-data; boundary="
+    web = client.generic("POST", "/en/accounts/profile/", b"--x\r\n", content_type=broken)
+    assert web.status_code == 400 and '<html lang="en">' in web.content.decode()
+    api = client.generic("POST", "/api/v1/initiatives", b"--x\r\n", content_type=broken)
+    assert api.status_code == 400 and api["Content-Type"] == "application/problem+json"

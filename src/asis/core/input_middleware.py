@@ -24,6 +24,7 @@ from typing import Any
 
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from asis.core.control_chars import control_paths, has_controls, strip_controls
@@ -130,7 +131,7 @@ class InputNormalisationMiddleware:
                     return _control_errors("body", paths)
         except RequestDataTooBig:
             return _problem(413, _("Request too large"))
-        except (SuspiciousOperation, BadRequest, OSError):
+        except (SuspiciousOperation, BadRequest, MultiPartParserError, OSError):
             return _problem(400, _("Bad request"))
         return None
 
