@@ -101,3 +101,11 @@ def test_a_broken_form_body_is_a_400_on_both_surfaces(world):
     assert web.status_code == 400 and '<html lang="en">' in web.content.decode()
     api = client.generic("POST", "/api/v1/initiatives", b"--x\r\n", content_type=broken)
     assert api.status_code == 400 and api["Content-Type"] == "application/problem+json"
+
+
+def test_an_api_form_body_is_checked_and_still_readable_by_the_api(world):
+    client = world.client_for("member")
+    refused = client.post("/api/v1/initiatives", {"title": "T\x00"})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["loc"] == ["form", "title"]
+    plain = client.post("/api/v1/initiatives", {"title": "T"})
+    assert plain.status_code in (400, 422) and plain["Content-Type"] == "application/problem+json"

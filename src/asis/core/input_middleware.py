@@ -120,6 +120,9 @@ class InputNormalisationMiddleware:
             return None
         try:
             if request.content_type in _FORM_TYPES:
+                # Read the body first: the API's parser reads ``request.body`` itself, which
+                # Django refuses once the form parser has consumed the stream.
+                request.body  # noqa: B018
                 if paths := _query_paths(request.POST):
                     return _control_errors("form", paths)
             elif "json" in (request.content_type or ""):
