@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0002_organisation_moderation_reason_organisation_status_and_more"),
-        ("core", "0002_audit_append_only"),
+        ("core", "__latest__"),  # the data step writes through the live audit_record
     ]
 
     operations = [

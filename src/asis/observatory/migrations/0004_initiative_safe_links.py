@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("observatory", "0003_taxonomy_seed"),
-        ("core", "0002_audit_append_only"),
+        ("core", "__latest__"),  # the data step writes through the live audit_record
     ]
 
     operations = [
