@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from asis.core.i18n import TranslatableModel
+from asis.core.links import validate_link
 from asis.regions.models import COUNTRIES, Region
 
 
@@ -103,7 +104,7 @@ class Organisation(TranslatableModel):
         PUBLISHED = "published", _("Published")
         REJECTED = "rejected", _("Rejected")
 
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=[validate_link])
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PUBLISHED,
                               db_index=True)

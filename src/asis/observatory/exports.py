@@ -33,6 +33,7 @@ from django.http import FileResponse, HttpResponseBase, QueryDict, StreamingHttp
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
+from asis.core.links import is_safe_link
 from asis.observatory.filters import CatalogueQuery, apply
 from asis.observatory.models import Initiative, InitiativeOrganisation
 from asis.regions.models import Region
@@ -125,7 +126,7 @@ def _links(value: Any) -> list[str]:
     for entry in value or []:
         if isinstance(entry, dict):
             entry = entry.get("url", "")
-        if isinstance(entry, str) and entry:
+        if isinstance(entry, str) and is_safe_link(entry):  # never publish a javascript: or data: link
             links.append(entry)
     return links
 

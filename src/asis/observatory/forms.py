@@ -6,10 +6,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from asis.accounts.models import Organisation
+from asis.core.links import link_error, validate_link
 from asis.observatory.models import Axis, Challenge, Initiative, InitiativeOrganisation
 from asis.regions.models import Region
 
@@ -81,12 +81,9 @@ class InitiativeForm(forms.ModelForm):
         lines = [line.strip() for line in self.cleaned_data.get("links_text", "").splitlines() if line.strip()]
         if len(lines) > MAX_LINKS:
             raise ValidationError(_("At most %(count)s links."), params={"count": MAX_LINKS})
-        validate = URLValidator(schemes=["http", "https"])
         for line in lines:
-            try:
-                validate(line)
-            except ValidationError:
-                raise ValidationError(_("%(link)s is not a web address."), params={"link": line}) from None
+            if link_error(line) is not None:
+                raise ValidationError(_("%(link)s is not a web address."), params={"link": line[:200]})
         return lines
 
     def clean_image(self) -> Any:
@@ -133,7 +130,7 @@ class InitiativeForm(forms.ModelForm):
 
 
 class OrganisationProposalForm(forms.ModelForm):
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https", validators=[validate_link])
 
     class Meta:
         model = Organisation

@@ -33,7 +33,6 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,7 +41,9 @@ from asis.accounts.models import Organisation
 from asis.accounts.services import organisation_create
 from asis.core.archives import ArchiveDamaged, ArchiveLimits, ArchiveRefused, open_checked
 from asis.core.audit import audit_record
+from asis.core.control_chars import CONTROL as _CONTROL
 from asis.core.jobs import JobError, Reporter, job_handler
+from asis.core.links import link_error
 from asis.core.models import Job
 from asis.observatory.models import Axis, Challenge, Initiative, InitiativeOrganisation
 from asis.regions.models import COUNTRIES, Region
@@ -59,7 +60,6 @@ XLSX_LIMITS = ArchiveLimits(max_members=500, max_member_bytes=32 * 1024 * 1024, 
 STASH_MAX_AGE = 3600
 SYNC_ROWS = 1_000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPLIT = re.compile(r"[;,]")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -336,14 +336,19 @@ class _Row:
             return None
         return int(number) if integer else number
 
+    def link(self, column: str) -> str:
+        value = self.text(column, max_length=200)
+        if value and link_error(value) is not None:
+            self.error(column, _("“%(link)s” is not a web address (http:// or https://).")
+                       % {"link": value[:200]})
+            return ""
+        return value
+
     def links(self, column: str) -> list[str]:
         raw = self.text(column, max_length=10_000)
         links = [link for link in re.split(r"[\s;]+", raw) if link]
-        check = URLValidator(schemes=["http", "https"])
         for link in links:
-            try:
-                check(link)
-            except ValidationError:
+            if link_error(link) is not None:
                 self.error(column, _("“%(link)s” is not a web address (http:// or https://).")
                            % {"link": link[:200]})
         if len(links) > 20:
@@ -435,7 +440,7 @@ def _validate_organisation(row: _Row, lookups: _Lookups, seen: set[tuple[str, st
         "name": row.text("name", required=True, max_length=200),
         "type": row.choice("type", Organisation.Type.values, required=True),
         "country": row.choice("country", [c for c, _n in COUNTRIES], required=True).upper(),
-        "website": row.text("website", max_length=200),
+        "website": row.link("website"),
         "description": row.text("description"),
         "original_language": row.choice("language", settings.LANGUAGE_CODES, default=settings.LANGUAGE_CODE),
     }

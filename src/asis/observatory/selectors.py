@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
@@ -19,6 +18,7 @@ from django.db.models.functions import ExtractYear
 from django.urls import reverse
 
 from asis.accounts.models import Organisation
+from asis.core.links import is_safe_link
 from asis.observatory import filters
 from asis.observatory.filters import CatalogueQuery
 from asis.observatory.models import Axis, Challenge, Initiative, InitiativeOrganisation
@@ -35,8 +35,7 @@ ORGANISATIONS_IN_REGION = 50
 def safe_url(url: Any) -> str:
     """The URL if it is an absolute http(s) address, else ``""`` (no ``javascript:`` links)."""
     text = str(url or "").strip()
-    parts = urlsplit(text)
-    return text if parts.scheme in {"http", "https"} and parts.netloc else ""
+    return text if is_safe_link(text) else ""
 
 
 @dataclass(frozen=True)
