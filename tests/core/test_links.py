@@ -117,7 +117,7 @@ def test_stored_unsafe_links_are_removed_and_never_published(world):
 
     before = AuditEntry.objects.count()
     importlib.import_module("asis.observatory.migrations.0004_initiative_safe_links").remove_unsafe_links(apps, None)
-    importlib.import_module("asis.accounts.migrations.0003_organisation_website_safe_links").blank_unsafe_websites(
+    importlib.import_module("asis.accounts.migrations.0004_organisation_website_safe_links").blank_unsafe_websites(
         apps, None)
     initiative.refresh_from_db()
     world.org.refresh_from_db()

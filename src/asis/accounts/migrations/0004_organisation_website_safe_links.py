@@ -24,7 +24,7 @@ def blank_unsafe_websites(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("accounts", "0002_organisation_moderation_reason_organisation_status_and_more"),
+        ("accounts", "0003_recovery_code"),
         ("core", "__latest__"),  # the data step writes through the live audit_record
     ]
 
