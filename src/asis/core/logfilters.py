@@ -13,8 +13,9 @@ class ShortForbidden(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if getattr(record, "status_code", None) != 403:
-            return True
+        if getattr(record, "status_code", None) != 403 or getattr(record, "asis_short", False):
+            return True  # a record passes every handler's filter: shorten it once
+        record.asis_short = True
         request = getattr(record, "request", None)
         user = getattr(request, "user", None)
         user_id = user.pk if getattr(user, "is_authenticated", False) else "-"
