@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from asis.accounts.models import Organisation, User
-from asis.calls.access import applications_of, assignments_of, calls_managed_by
+from asis.calls.access import applications_of, assignments_of, calls_managed_by, manager_visible
 from asis.calls.models import (
     Application,
     ApplicationPartner,
@@ -83,7 +83,7 @@ def access_viewable_application(user: Any, application_id: int) -> Application:
     """Applicant, co-applicants, managers of the call and assigned, non-conflicted evaluators."""
     if not user.is_authenticated:
         raise Http404("No such application")
-    visible = (Q(pk__in=applications_of(user).values("pk")) | Q(call__in=calls_managed_by(user))
+    visible = (Q(pk__in=applications_of(user).values("pk")) | (Q(call__in=calls_managed_by(user)) & manager_visible())
                | Q(pk__in=assignments_of(user).values("application_id")))
     application = Application.objects.select_related("call").filter(visible, pk=application_id).first()
     if application is None:
@@ -92,7 +92,8 @@ def access_viewable_application(user: Any, application_id: int) -> Application:
 
 
 def applications_for_call(call: Call, *, status: str = "", eligibility: str = "") -> QuerySet[Application]:
-    qs = (Application.objects.filter(call=call).select_related("organisation", "region", "applicant")
+    """The applications a call's managers list: never the drafts their applicants keep to themselves."""
+    qs = (Application.objects.filter(manager_visible(), call=call).select_related("organisation", "region", "applicant")
           .defer("region__geometry", "organisation__description").order_by("reference"))
     if status:
         qs = qs.filter(status=status)
@@ -107,6 +108,7 @@ def application_counts(call: Call) -> dict[str, int]:
     return Application.objects.filter(call=call).aggregate(
         total=Count("pk"),
         draft=Count("pk", filter=Q(status=Application.Status.DRAFT)),
+        shared=Count("pk", filter=Q(status=Application.Status.DRAFT, draft_shared_at__isnull=False)),
         submitted=Count("pk", filter=submitted),
         withdrawn=Count("pk", filter=Q(status=Application.Status.WITHDRAWN)),
         pending=Count("pk", filter=submitted & Q(eligibility=Application.Eligibility.PENDING)),
@@ -435,6 +437,27 @@ def application_submit(*, actor: Any, application: Application) -> Application:
            context={"submitted_local": local_time(call, application.submitted_at),
                     "digest": application.receipt_digest},
            attachments=attachments)
+    return application
+
+
+def application_draft_share(*, actor: Any, application: Application, shared: bool) -> Application:
+    """Share a draft with the call's managers (read-only for them), or stop sharing it. Only the
+    applicant or a co-applicant may do it, and only while the application is a draft."""
+    with transaction.atomic():
+        application = (Application.objects.select_for_update(of=("self",)).select_related("call")
+                       .filter(pk__in=applications_of(actor).values("pk"), pk=application.pk).first())
+        if application is None:
+            raise Http404("No such application")
+        if application.status != Application.Status.DRAFT:
+            raise ValidationError(_("Only a draft can be shared; the call's managers see submitted applications."))
+        before = application.draft_shared_at
+        if shared == (before is not None):
+            return application
+        application.draft_shared_at = timezone.now() if shared else None
+        application.save(update_fields=["draft_shared_at", "updated_at"])
+        audit_record(action="asis.application.draft_shared" if shared else "asis.application.draft_unshared",
+                     actor=actor, obj=application, organisation_id=application.call.organisation_id,
+                     before={"draft_shared_at": before}, after={"draft_shared_at": application.draft_shared_at})
     return application
 
 
