@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from django.urls import reverse
+from django.utils import timezone
 
 from asis.calls.models import Application, Attachment, Call
 from asis.cli import calls as cli_calls
@@ -195,8 +196,6 @@ def test_bad_share_choice_changes_nothing(world):
 
 
 def test_other_tenant_manager_never_sees_a_shared_draft(world):
-    from django.utils import timezone
-
     call, _submitted, draft, _applicant = _setup(world, draft_shared_at=timezone.now())
     other = world.client_for("other_manager")
     assert other.get(reverse("calls:manage_application", args=[draft.pk])).status_code == 404
@@ -207,8 +206,6 @@ def test_other_tenant_manager_never_sees_a_shared_draft(world):
 # --- evaluators never see drafts -----------------------------------------------------------------------
 
 def test_evaluators_never_see_drafts_even_shared(world):
-    from django.utils import timezone
-
     call, _submitted, draft, _applicant = _setup(world, phase="evaluation", draft_shared_at=timezone.now())
     assert call.status == Call.Status.PUBLISHED
     # Even a stray assignment (the assignment services only pick submitted applications) opens nothing.
@@ -221,3 +218,39 @@ def test_evaluators_never_see_drafts_even_shared(world):
     listing = evaluator.get(reverse("calls:review_list")).content.decode()
     assert SECRET_TITLE not in listing
     assert json.dumps(SECRET_TITLE)[1:-1] not in _api(evaluator, f"/calls/{call.pk}/applications").content.decode()
+
+
+# --- the managers' audit log and e-mail log ---------------------------------------------------------
+
+def test_audit_and_email_logs_do_not_reveal_a_draft_to_the_calls_managers(world):
+    from asis.accounts.models import Role
+    from asis.calls import applications as svc
+    from tests.conftest import make_org
+    from tests.factories import MembershipFactory
+
+    call = make_call(world.org, title="Privacy call")
+    lead = make_org("Zora's association", "FRK2")
+    applicant = MembershipFactory(user__email="zora@example.org", user__full_name=SECRET_NAME, organisation=lead,
+                                  role=Role.PROJECT_HOLDER).user
+    draft = svc.application_start(actor=applicant, call=call, organisation=lead, title=SECRET_TITLE)
+    svc.application_update(actor=applicant, application=draft, fields={"summary": "Hut-to-hut care for elders"})
+    svc.co_applicant_add(actor=applicant, application=draft, email=world.users["member"].email)
+
+    manager = world.client_for("manager")
+    audit = manager.get(reverse("core:audit_log")).content.decode()
+    assert SECRET_TITLE not in audit and SECRET_NAME not in audit and "Hut-to-hut" not in audit
+    assert draft.reference not in audit
+    emails = manager.get(reverse("calls:notifications", args=[call.pk])).content.decode()
+    assert world.users["member"].email not in emails and draft.reference not in emails
+    # The draft's history is kept, under the applicant's own organisation (and for platform admins).
+    history = AuditEntry.objects.filter(object_id=str(draft.pk), action__startswith="asis.application.")
+    assert history.count() == 3 and set(history.values_list("organisation_id", flat=True)) == {lead.pk}
+    admin_view = world.client_for("platform_admin").get(reverse("core:audit_log")).content.decode()
+    assert draft.reference in admin_view
+
+    # Once submitted, the application and what follows are the call's managers' to read.
+    Application.objects.filter(pk=draft.pk).update(status=Application.Status.SUBMITTED, submitted_at=timezone.now())
+    draft.refresh_from_db()
+    svc.application_withdraw(actor=applicant, application=draft)
+    assert draft.reference in manager.get(reverse("core:audit_log")).content.decode()
+    assert world.users["member"].email in manager.get(reverse("calls:notifications", args=[call.pk])).content.decode()

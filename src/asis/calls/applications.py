@@ -117,6 +117,13 @@ def application_counts(call: Call) -> dict[str, int]:
     )
 
 
+def audit_organisation_of(application: Application) -> int:
+    """Whose managers read an application's audit entries. Until it is first submitted the draft is
+    the applicant's own: its history (texts, files, co-applicants) goes to the lead organisation,
+    not to the call's managers, who see only counts of drafts."""
+    return application.call.organisation_id if application.submitted_at else application.organisation_id
+
+
 def local_time(call: Call, moment: Any) -> str:
     """A moment in the call's time zone, with the zone named (deadlines are read by people far apart)."""
     local = timezone.localtime(moment, call.tz)
@@ -250,7 +257,7 @@ def application_start(*, actor: Any, call: Call, organisation: Organisation, tit
             with transaction.atomic():
                 application.save()
                 audit_record(action="asis.application.created", actor=actor, obj=application,
-                             organisation_id=call.organisation_id,
+                             organisation_id=audit_organisation_of(application),
                              after={"call": call.pk, "organisation": organisation.pk,
                                     "self_assessment": self_assessment.pk if self_assessment else None})
         except IntegrityError:  # the random reference exists already: draw again
@@ -326,7 +333,7 @@ def application_update(*, actor: Any, application: Application, fields: dict[str
         changed = sorted(k for k in after if after[k] != before.get(k))
         if changed:
             audit_record(action="asis.application.changed", actor=actor, obj=application,
-                         organisation_id=application.call.organisation_id,
+                         organisation_id=audit_organisation_of(application),
                          before={k: before.get(k) for k in changed}, after={k: after[k] for k in changed})
     return application
 
@@ -344,7 +351,7 @@ def co_applicant_add(*, actor: Any, application: Application, email: str) -> CoA
             raise ValidationError({"email": _("This person is already a co-applicant.")})
         link = CoApplicant.objects.create(application=application, user=user)
         audit_record(action="asis.application.co_applicant_added", actor=actor, obj=application,
-                     organisation_id=application.call.organisation_id, after={"user": user.pk})
+                     organisation_id=audit_organisation_of(application), after={"user": user.pk})
     notify(kind="application_co_applicant", user=user, call=application.call, application=application,
            context={"inviter": getattr(actor, "display_name", "")})
     return link
@@ -358,7 +365,7 @@ def co_applicant_remove(*, actor: Any, application: Application, co_applicant_id
             raise ValidationError(_("This co-applicant does not belong to the application."))
         link.delete()
         audit_record(action="asis.application.co_applicant_removed", actor=actor, obj=application,
-                     organisation_id=application.call.organisation_id, before={"user": link.user_id})
+                     organisation_id=audit_organisation_of(application), before={"user": link.user_id})
 
 
 def partner_add(*, actor: Any, application: Application, organisation: Organisation, role: str) -> ApplicationPartner:
@@ -372,7 +379,7 @@ def partner_add(*, actor: Any, application: Application, organisation: Organisat
         partner.full_clean()
         partner.save()
         audit_record(action="asis.application.partner_added", actor=actor, obj=application,
-                     organisation_id=application.call.organisation_id,
+                     organisation_id=audit_organisation_of(application),
                      after={"organisation": organisation.pk, "role": partner.role})
     return partner
 
@@ -385,7 +392,7 @@ def partner_remove(*, actor: Any, application: Application, partner_id: int) -> 
             raise ValidationError(_("This partner does not belong to the application."))
         partner.delete()
         audit_record(action="asis.application.partner_removed", actor=actor, obj=application,
-                     organisation_id=application.call.organisation_id, before={"organisation": partner.organisation_id})
+                     organisation_id=audit_organisation_of(application), before={"organisation": partner.organisation_id})
 
 
 def _receipt_pdf(application: Application, content: dict[str, Any], language: str) -> bytes:
@@ -456,7 +463,7 @@ def application_draft_share(*, actor: Any, application: Application, shared: boo
         application.draft_shared_at = timezone.now() if shared else None
         application.save(update_fields=["draft_shared_at", "updated_at"])
         audit_record(action="asis.application.draft_shared" if shared else "asis.application.draft_unshared",
-                     actor=actor, obj=application, organisation_id=application.call.organisation_id,
+                     actor=actor, obj=application, organisation_id=audit_organisation_of(application),
                      before={"draft_shared_at": before}, after={"draft_shared_at": application.draft_shared_at})
     return application
 
@@ -474,7 +481,7 @@ def application_withdraw(*, actor: Any, application: Application) -> Application
         application.withdrawn_at = timezone.now()
         application.save(update_fields=["status", "withdrawn_at", "updated_at"])
         audit_record(action="asis.application.withdrawn", actor=actor, obj=application,
-                     organisation_id=application.call.organisation_id, before={"status": before},
+                     organisation_id=audit_organisation_of(application), before={"status": before},
                      after={"status": application.status, "withdrawn_at": application.withdrawn_at})
     notify(kind="application_withdrawn", user=application.applicant, call=application.call,
            application=application,
