@@ -117,11 +117,12 @@ def application_counts(call: Call) -> dict[str, int]:
     )
 
 
-def audit_organisation_of(application: Application) -> int:
+def audit_organisation_of(application: Application) -> int | None:
     """Whose managers read an application's audit entries. Until it is first submitted the draft is
-    the applicant's own: its history (texts, files, co-applicants) goes to the lead organisation,
-    not to the call's managers, who see only counts of drafts."""
-    return application.call.organisation_id if application.submitted_at else application.organisation_id
+    the applicant's own: its history (texts, files, co-applicants) belongs to no organisation, so
+    only platform admins read it; the call's managers see only counts of drafts (the lead
+    organisation may be the call's own, so it cannot hold the entries either)."""
+    return application.call.organisation_id if application.submitted_at else None
 
 
 def local_time(call: Call, moment: Any) -> str:
