@@ -175,6 +175,37 @@ def test_every_api_operation_is_in_the_url_conf(client):
         assert rule_for(match.view_name) is not None, f"API {sorted(operations)} {path} has no rule"
 
 
+# REST API routes that serve the API's own description, not an operation of the OpenAPI schema.
+API_NON_OPERATIONS = {"api:api-root", "api:openapi-json", "api:openapi-view"}
+
+
+def _api_operation(route: str) -> tuple[str, str]:
+    """The (method, OpenAPI path) that the matrix exercises for a REST API route."""
+    import re
+
+    with translation.override("en"):
+        prefix = reverse("api:api-root")
+    path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(ROUTES[route].pattern))
+    return RULES[route].method.upper(), prefix.rstrip("/") + "/" + path if path else prefix
+
+
+def test_matrix_covers_exactly_every_route_and_api_operation(client):
+    """Routes (every app's URL conf) and API operations (method + path, from the OpenAPI schema)
+    equal what the matrix declares: nothing unchecked, nothing declared that does not exist."""
+    routes = set(all_route_names())
+    schema = json.loads(client.get("/api/v1/openapi.json").content)
+    operations = {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}
+    api_routes = {r for r in routes if r.startswith("api:") and r not in API_NON_OPERATIONS and r in RULES}
+    declared = {_api_operation(r): r for r in api_routes}
+    missing = [f"route {r}" for r in sorted(routes) if rule_for(r) is None]
+    missing += [f"API operation {m} {p}" for m, p in sorted(operations - set(declared))]
+    unknown = [f"{declared[op]} declares {op[0]} {op[1]}, not an API operation"
+               for op in sorted(set(declared) - operations)]
+    unknown += [f"rule {r} has no route" for r in sorted((set(RULES) | set(ADMIN_EXCEPTIONS)) - routes)]
+    assert not missing and not unknown, "\n".join(
+        ["not covered by tests/permission_rules.py:", *missing, "declared but not served:", *unknown])
+
+
 def _outcome(response: Any) -> str:
     status = response.status_code
     if status in (401, 403, 404):

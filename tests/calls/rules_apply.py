@@ -102,6 +102,7 @@ RULES: dict[str, Rule] = {
     "calls:application_autosave": Rule(HOLDER, "POST", kwargs=_draft),
     "calls:application_submit": Rule(HOLDER, "POST", kwargs=_draft),
     "calls:application_withdraw": Rule(HOLDER, "POST", kwargs=_submitted),
+    "calls:application_draft_share": Rule(HOLDER, "POST", kwargs=_draft, data={"share": "on"}),
     "calls:application_co_applicant_add": Rule(HOLDER, "POST", kwargs=_draft),
     "calls:application_co_applicant_remove": Rule(HOLDER, "POST", kwargs=_co_applicant),
     "calls:application_partner_add": Rule(HOLDER, "POST", kwargs=_draft),

@@ -9,9 +9,10 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from asis.calls import uploads
-from asis.calls.models import Attachment
+from asis.calls.models import Application, Attachment
 from asis.core.models import AuditEntry
 from tests.calls.helpers import assign, make_application, make_call, make_evaluator
 
@@ -133,6 +134,9 @@ def test_download_headers_and_scope(world):
     assert b"".join(response.streaming_content) == PDF
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment")
+    # A draft's files are the applicant's own until the draft is shared (or submitted).
+    assert world.client_for("manager").get(url).status_code == 404
+    Application.objects.filter(pk=application.pk).update(draft_shared_at=timezone.now())
     manager_response = world.client_for("manager").get(url)
     assert manager_response.status_code == 200
     assert b"".join(manager_response.streaming_content) == PDF  # reading it to the end closes the file

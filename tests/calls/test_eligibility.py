@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from asis.calls.eligibility import eligibility_record
 from asis.calls.models import Application, EligibilityCheck, Notification
@@ -81,7 +82,10 @@ def test_service_refuses_a_partial_checklist(world, submitted):
 def test_drafts_cannot_be_screened(world):
     draft = make_application(make_call(world.org), world.users["project_holder"], world.org, submitted=False)
     response = _screen(world, draft, item_region="yes", item_cofunding="yes", outcome="eligible")
-    assert response.status_code == 400
+    assert response.status_code == 404  # the managers do not see a draft its applicant did not share
+    Application.objects.filter(pk=draft.pk).update(draft_shared_at=timezone.now())
+    response = _screen(world, draft, item_region="yes", item_cofunding="yes", outcome="eligible")
+    assert response.status_code == 400  # shared: read-only
     assert not EligibilityCheck.objects.exists()
 
 
@@ -106,9 +110,9 @@ def test_list_filters_counts_and_query_bound(world, django_assert_max_num_querie
     with django_assert_max_num_queries(12):
         page = client.get(url)
     assert page.status_code == 200
-    assert page.context["counts"] == {"total": 6, "draft": 1, "submitted": 5, "withdrawn": 0, "pending": 3,
-                                      "eligible": 2, "ineligible": 0}
+    assert page.context["counts"] == {"total": 6, "draft": 1, "shared": 0, "submitted": 5, "withdrawn": 0,
+                                      "pending": 3, "eligible": 2, "ineligible": 0}
     filtered = client.get(url, {"status": "submitted", "eligibility": "eligible"})
     assert len(filtered.context["applications"]) == 2
     bogus = client.get(url, {"status": "nonsense"})
-    assert len(bogus.context["applications"]) == 6
+    assert len(bogus.context["applications"]) == 5  # the draft is only counted

@@ -2,7 +2,9 @@
 (another tenant's objects do not reveal they exist); views call only these.
 
 Who sees what:
-- programme managers of the call's organisation (and platform admins): the whole call;
+- programme managers of the call's organisation (and platform admins): the whole call, except
+  applications never submitted: those they see only as counts, unless the applicant shared the
+  draft with them (read-only);
 - applicants and co-applicants: their own applications (never evaluator identities);
 - evaluators: only applications assigned to them with no recorded conflict of interest;
 - everyone: published calls (not drafts).
@@ -65,9 +67,24 @@ def access_own_application(user: Any, application_id: int) -> Application:
     return application
 
 
-def access_managed_application(user: Any, application_id: int) -> Application:
+def manager_visible(*, shared_drafts: bool = True) -> Q:
+    """Applications a call's managers may see: submitted ones (also once withdrawn or decided), plus,
+    with ``shared_drafts``, the drafts their applicants chose to share. A draft withdrawn without
+    ever being submitted stays private."""
+    never_submitted = (Q(status=Application.Status.DRAFT)
+                       | Q(status=Application.Status.WITHDRAWN, submitted_at__isnull=True))
+    visible = ~never_submitted
+    if shared_drafts:
+        visible |= Q(status=Application.Status.DRAFT, draft_shared_at__isnull=False)
+    return visible
+
+
+def access_managed_application(user: Any, application_id: int, *, shared_drafts: bool = False) -> Application:
+    """An application of a call the user manages; drafts only where the applicant shared them and the
+    caller asks for them (read-only pages), 404 otherwise."""
     application = (Application.objects.select_related("call", "call__organisation", "organisation", "applicant")
-                   .filter(pk=application_id, call__in=calls_managed_by(user)).first())
+                   .filter(manager_visible(shared_drafts=shared_drafts), pk=application_id,
+                           call__in=calls_managed_by(user)).first())
     if application is None:
         raise Http404("No such application")
     return application

@@ -81,6 +81,8 @@ class ApplicationOut(Schema):
     eligibility: str | None = Field(None, description="Managers only.")
     decision: str | None = Field(None, description="Managers; applicants once the letter is sent.")
     granted_eur: Decimal | None = None
+    shared_draft: bool = Field(False, description="A draft its applicant shared with the call's managers "
+                                                   "(read-only; not submitted).")
 
 
 class ResultsOut(Schema):
@@ -154,7 +156,7 @@ def _application_out(app: Application, *, role: str, letter_sent: bool) -> dict[
     show_decision = role == "manager" or (role == "applicant" and letter_sent)
     return {
         "id": app.pk, "reference": app.reference, "call_id": app.call_id, "title": app.title, "summary": app.summary,
-        "status": app.status, "submitted_at": app.submitted_at, "region": app.region.code if app.region_id else None,
+        "status": app.status, "submitted_at": app.submitted_at, "shared_draft": app.is_shared_draft, "region": app.region.code if app.region_id else None,
         "challenges": [c.code for c in app.challenges.all()], "requested_eur": app.requested_amount,
         "total_cost_eur": app.total_cost,
         "applicant": None if hide_identity else (app.applicant.display_name if role == "manager" else None),
@@ -166,13 +168,14 @@ def _application_out(app: Application, *, role: str, letter_sent: bool) -> dict[
 
 
 @api.get("/calls/{call_id}/applications", response={200: list[ApplicationOut], 401: ProblemOut, 404: ProblemOut},
-         tags=TAGS, summary="Applications to a call (the call's programme managers)")
+         tags=TAGS, summary="Submitted applications to a call and the drafts their applicants shared "
+                 "(the call's programme managers)")
 def call_applications(request: HttpRequest, call_id: int) -> list[dict[str, Any]]:
     try:
         call = access.access_managed_call(request.user, call_id)
     except Http404 as exc:
         raise _not_found(_("No such call")) from exc
-    apps = (Application.objects.filter(call=call).select_related("call", "region", "organisation", "applicant")
+    apps = (Application.objects.filter(access.manager_visible(), call=call).select_related("call", "region", "organisation", "applicant")
             .prefetch_related("challenges").order_by("reference"))
     return [_application_out(a, role="manager", letter_sent=True) for a in apps]
 
@@ -183,7 +186,7 @@ def application_detail(request: HttpRequest, application_id: int) -> dict[str, A
     user = request.user
     application: Application | None = None
     role = ""
-    for candidate_role, fetch in (("manager", access.access_managed_application),
+    for candidate_role, fetch in (("manager", lambda u, pk: access.access_managed_application(u, pk, shared_drafts=True)),
                                   ("applicant", access.access_own_application),
                                   ("evaluator", lambda u, pk: access.access_assignment(u, pk).application)):
         try:

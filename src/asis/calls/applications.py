@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from asis.accounts.models import Organisation, User
-from asis.calls.access import applications_of, assignments_of, calls_managed_by
+from asis.calls.access import applications_of, assignments_of, calls_managed_by, manager_visible
 from asis.calls.models import (
     Application,
     ApplicationPartner,
@@ -83,7 +83,7 @@ def access_viewable_application(user: Any, application_id: int) -> Application:
     """Applicant, co-applicants, managers of the call and assigned, non-conflicted evaluators."""
     if not user.is_authenticated:
         raise Http404("No such application")
-    visible = (Q(pk__in=applications_of(user).values("pk")) | Q(call__in=calls_managed_by(user))
+    visible = (Q(pk__in=applications_of(user).values("pk")) | (Q(call__in=calls_managed_by(user)) & manager_visible())
                | Q(pk__in=assignments_of(user).values("application_id")))
     application = Application.objects.select_related("call").filter(visible, pk=application_id).first()
     if application is None:
@@ -92,7 +92,8 @@ def access_viewable_application(user: Any, application_id: int) -> Application:
 
 
 def applications_for_call(call: Call, *, status: str = "", eligibility: str = "") -> QuerySet[Application]:
-    qs = (Application.objects.filter(call=call).select_related("organisation", "region", "applicant")
+    """The applications a call's managers list: never the drafts their applicants keep to themselves."""
+    qs = (Application.objects.filter(manager_visible(), call=call).select_related("organisation", "region", "applicant")
           .defer("region__geometry", "organisation__description").order_by("reference"))
     if status:
         qs = qs.filter(status=status)
@@ -107,12 +108,21 @@ def application_counts(call: Call) -> dict[str, int]:
     return Application.objects.filter(call=call).aggregate(
         total=Count("pk"),
         draft=Count("pk", filter=Q(status=Application.Status.DRAFT)),
+        shared=Count("pk", filter=Q(status=Application.Status.DRAFT, draft_shared_at__isnull=False)),
         submitted=Count("pk", filter=submitted),
         withdrawn=Count("pk", filter=Q(status=Application.Status.WITHDRAWN)),
         pending=Count("pk", filter=submitted & Q(eligibility=Application.Eligibility.PENDING)),
         eligible=Count("pk", filter=submitted & Q(eligibility=Application.Eligibility.ELIGIBLE)),
         ineligible=Count("pk", filter=submitted & Q(eligibility=Application.Eligibility.INELIGIBLE)),
     )
+
+
+def audit_organisation_of(application: Application) -> int | None:
+    """Whose managers read an application's audit entries. Until it is first submitted the draft is
+    the applicant's own: its history (texts, files, co-applicants) belongs to no organisation, so
+    only platform admins read it; the call's managers see only counts of drafts (the lead
+    organisation may be the call's own, so it cannot hold the entries either)."""
+    return application.call.organisation_id if application.submitted_at else None
 
 
 def local_time(call: Call, moment: Any) -> str:
@@ -248,7 +258,7 @@ def application_start(*, actor: Any, call: Call, organisation: Organisation, tit
             with transaction.atomic():
                 application.save()
                 audit_record(action="asis.application.created", actor=actor, obj=application,
-                             organisation_id=call.organisation_id,
+                             organisation_id=audit_organisation_of(application),
                              after={"call": call.pk, "organisation": organisation.pk,
                                     "self_assessment": self_assessment.pk if self_assessment else None})
         except IntegrityError:  # the random reference exists already: draw again
@@ -324,7 +334,7 @@ def application_update(*, actor: Any, application: Application, fields: dict[str
         changed = sorted(k for k in after if after[k] != before.get(k))
         if changed:
             audit_record(action="asis.application.changed", actor=actor, obj=application,
-                         organisation_id=application.call.organisation_id,
+                         organisation_id=audit_organisation_of(application),
                          before={k: before.get(k) for k in changed}, after={k: after[k] for k in changed})
     return application
 
@@ -342,7 +352,7 @@ def co_applicant_add(*, actor: Any, application: Application, email: str) -> CoA
             raise ValidationError({"email": _("This person is already a co-applicant.")})
         link = CoApplicant.objects.create(application=application, user=user)
         audit_record(action="asis.application.co_applicant_added", actor=actor, obj=application,
-                     organisation_id=application.call.organisation_id, after={"user": user.pk})
+                     organisation_id=audit_organisation_of(application), after={"user": user.pk})
     notify(kind="application_co_applicant", user=user, call=application.call, application=application,
            context={"inviter": getattr(actor, "display_name", "")})
     return link
@@ -356,7 +366,7 @@ def co_applicant_remove(*, actor: Any, application: Application, co_applicant_id
             raise ValidationError(_("This co-applicant does not belong to the application."))
         link.delete()
         audit_record(action="asis.application.co_applicant_removed", actor=actor, obj=application,
-                     organisation_id=application.call.organisation_id, before={"user": link.user_id})
+                     organisation_id=audit_organisation_of(application), before={"user": link.user_id})
 
 
 def partner_add(*, actor: Any, application: Application, organisation: Organisation, role: str) -> ApplicationPartner:
@@ -370,7 +380,7 @@ def partner_add(*, actor: Any, application: Application, organisation: Organisat
         partner.full_clean()
         partner.save()
         audit_record(action="asis.application.partner_added", actor=actor, obj=application,
-                     organisation_id=application.call.organisation_id,
+                     organisation_id=audit_organisation_of(application),
                      after={"organisation": organisation.pk, "role": partner.role})
     return partner
 
@@ -383,7 +393,7 @@ def partner_remove(*, actor: Any, application: Application, partner_id: int) -> 
             raise ValidationError(_("This partner does not belong to the application."))
         partner.delete()
         audit_record(action="asis.application.partner_removed", actor=actor, obj=application,
-                     organisation_id=application.call.organisation_id, before={"organisation": partner.organisation_id})
+                     organisation_id=audit_organisation_of(application), before={"organisation": partner.organisation_id})
 
 
 def _receipt_pdf(application: Application, content: dict[str, Any], language: str) -> bytes:
@@ -438,6 +448,27 @@ def application_submit(*, actor: Any, application: Application) -> Application:
     return application
 
 
+def application_draft_share(*, actor: Any, application: Application, shared: bool) -> Application:
+    """Share a draft with the call's managers (read-only for them), or stop sharing it. Only the
+    applicant or a co-applicant may do it, and only while the application is a draft."""
+    with transaction.atomic():
+        application = (Application.objects.select_for_update(of=("self",)).select_related("call")
+                       .filter(pk__in=applications_of(actor).values("pk"), pk=application.pk).first())
+        if application is None:
+            raise Http404("No such application")
+        if application.status != Application.Status.DRAFT:
+            raise ValidationError(_("Only a draft can be shared; the call's managers see submitted applications."))
+        before = application.draft_shared_at
+        if shared == (before is not None):
+            return application
+        application.draft_shared_at = timezone.now() if shared else None
+        application.save(update_fields=["draft_shared_at", "updated_at"])
+        audit_record(action="asis.application.draft_shared" if shared else "asis.application.draft_unshared",
+                     actor=actor, obj=application, organisation_id=audit_organisation_of(application),
+                     before={"draft_shared_at": before}, after={"draft_shared_at": application.draft_shared_at})
+    return application
+
+
 def application_withdraw(*, actor: Any, application: Application) -> Application:
     with transaction.atomic():
         application = Application.objects.select_for_update(of=("self",)).select_related("call", "applicant").get(
@@ -451,7 +482,7 @@ def application_withdraw(*, actor: Any, application: Application) -> Application
         application.withdrawn_at = timezone.now()
         application.save(update_fields=["status", "withdrawn_at", "updated_at"])
         audit_record(action="asis.application.withdrawn", actor=actor, obj=application,
-                     organisation_id=application.call.organisation_id, before={"status": before},
+                     organisation_id=audit_organisation_of(application), before={"status": before},
                      after={"status": application.status, "withdrawn_at": application.withdrawn_at})
     notify(kind="application_withdrawn", user=application.applicant, call=application.call,
            application=application,

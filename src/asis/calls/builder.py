@@ -437,4 +437,5 @@ def call_dashboard(call: Call) -> dict[str, Any]:
         "evaluators": [(label, evaluators.get(value, 0)) for value, label in Evaluator.Status.choices],
         "reviews": [(label, reviews.get(value, 0)) for value, label in Review.Status.choices],
         "versions": call.versions.count(),
+        "drafts": by_status.get(Application.Status.DRAFT, 0),
     }

@@ -310,6 +310,9 @@ class Application(TranslatableModel):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # Drafts are the applicant's own until submitted; sharing one with the call's managers (to ask a
+    # question) is an explicit, audited and revocable choice, recorded here.
+    draft_shared_at = models.DateTimeField(_("draft shared with the call's managers"), null=True, blank=True)
     receipt_digest = models.CharField(_("receipt digest"), max_length=64, blank=True)
     initiative = models.OneToOneField("observatory.Initiative", null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="application", verbose_name=_("observatory initiative"))
@@ -329,6 +332,10 @@ class Application(TranslatableModel):
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT and self.call.accepts_applications
+
+    @property
+    def is_shared_draft(self) -> bool:
+        return self.status == self.Status.DRAFT and self.draft_shared_at is not None
 
 
 class ApplicationPartner(models.Model):

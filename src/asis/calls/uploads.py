@@ -25,7 +25,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from asis.calls.applications import lock_editable
+from asis.calls.applications import audit_organisation_of, lock_editable
 from asis.calls.models import Application, Attachment
 from asis.core.archives import (
     ArchiveDamaged,
@@ -149,7 +149,7 @@ def attachment_add(*, actor: Any, application: Application, kind: str, name: str
         attachment.file.save(clean_name, ContentFile(data), save=False)
         attachment.save()
         audit_record(action="asis.application.attachment_added", actor=actor, obj=application,
-                     organisation_id=application.call.organisation_id,
+                     organisation_id=audit_organisation_of(application),
                      after={"attachment": attachment.pk, "name": clean_name, "sha256": attachment.sha256,
                             "size": attachment.size})
     return attachment
@@ -165,5 +165,5 @@ def attachment_delete(*, actor: Any, application: Application, attachment_id: in
         info = {"attachment": attachment.pk, "name": attachment.original_name, "sha256": attachment.sha256}
         attachment.delete()
         audit_record(action="asis.application.attachment_deleted", actor=actor, obj=application,
-                     organisation_id=application.call.organisation_id, before=info)
+                     organisation_id=audit_organisation_of(application), before=info)
         transaction.on_commit(lambda: storage.delete(path))

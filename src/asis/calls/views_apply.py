@@ -407,6 +407,8 @@ def _read_context(application: Application) -> dict[str, Any]:
         "closes_local": svc.local_time(application.call, application.call.closes_at),
         "submitted_local": (svc.local_time(application.call, application.submitted_at)
                             if application.submitted_at else ""),
+        "shared_local": (svc.local_time(application.call, application.draft_shared_at)
+                         if application.draft_shared_at else ""),
         "budget_total": svc.budget_total(application),
     }
 
@@ -419,6 +421,24 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
                    can_withdraw=(application.status != Application.Status.WITHDRAWN and not application.decision
                                  and application.call.status == Call.Status.PUBLISHED))
     return render(request, "calls/apply/application_detail.html", context)
+
+
+@login_required
+@require_POST
+def application_draft_share(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = svc.access_applicant_application(request.user, application_id)
+    choice = request.POST.get("share", "")
+    if choice not in ("on", "off"):
+        messages.error(request, _("Choose whether to share the draft or to stop sharing it."))
+        return redirect("calls:application_detail", application_id=application.pk)
+    try:
+        svc.application_draft_share(actor=request.user, application=application, shared=choice == "on")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The call's managers can now read this draft.") if choice == "on"
+                         else _("The draft is no longer shared; the call's managers only count it."))
+    return redirect("calls:application_detail", application_id=application.pk)
 
 
 # --- managers: screening ------------------------------------------------------------------------
@@ -448,7 +468,7 @@ MANAGE_PAGE_SIZE = 100
 
 @login_required
 def manage_application(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = access_managed_application(request.user, application_id)
+    application = access_managed_application(request.user, application_id, shared_drafts=True)
     form = EligibilityForm(request.POST or None, checklist=application.call.eligibility_checklist or [])
     if request.method == "POST":
         if application.status != Application.Status.SUBMITTED:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.forms import BaseFormSet, Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from asis.accounts.models import Organisation
 from asis.calls import builder
-from asis.calls.access import access_managed_call, access_public_call
+from asis.calls.access import access_managed_call, access_public_call, manager_visible
 from asis.calls.forms_builder import (
     CallCreateForm,
     ChecklistFormSet,
@@ -42,7 +43,7 @@ from asis.calls.forms_builder import (
     TimelineForm,
     TranslationForm,
 )
-from asis.calls.models import Call
+from asis.calls.models import Application, Call
 from asis.calls.web import flash_errors, form_add_errors
 from asis.regions.models import COUNTRIES, Region
 
@@ -435,12 +436,15 @@ def notifications(request: HttpRequest, call_id: int) -> HttpResponse:
     from asis.calls.models import Notification
 
     call = access_managed_call(request.user, call_id)
-    rows = Notification.objects.filter(call=call).select_related("application").order_by("-created_at", "-pk")
+    # E-mails about a draft (a co-applicant added) would name the people behind it: hidden like the draft.
+    sent = Notification.objects.filter(Q(application__isnull=True) | Q(application__in=Application.objects.filter(
+        manager_visible())), call=call)
+    rows = sent.select_related("application").order_by("-created_at", "-pk")
     status = request.GET.get("status", "")
     kind = request.GET.get("kind", "")
     if status in Notification.Status.values:
         rows = rows.filter(status=status)
-    kinds = sorted(Notification.objects.filter(call=call).values_list("kind", flat=True).distinct())
+    kinds = sorted(sent.values_list("kind", flat=True).distinct())
     if kind in kinds:
         rows = rows.filter(kind=kind)
     query = request.GET.copy()

@@ -49,12 +49,21 @@ def _run(description: str, work: Any) -> Any:
 
 def _list(args: argparse.Namespace) -> int:
     _django.setup()
-    from asis.calls.models import Call
+    from django.db.models import Count
 
-    table = Table("id", "title", "organisation", "phase", "applications", "closes (UTC)")
+    from asis.calls.access import manager_visible
+    from asis.calls.models import Application, Call
+
+    # Drafts are the applicants' own until they submit them: only their number shows here.
+    def per_call(applications: Any) -> dict[int, int]:
+        return dict(applications.values_list("call_id").annotate(n=Count("pk")).order_by())
+
+    submitted = per_call(Application.objects.filter(manager_visible(shared_drafts=False)))
+    drafts = per_call(Application.objects.filter(status=Application.Status.DRAFT))
+    table = Table("id", "title", "organisation", "phase", "applications", "drafts in progress", "closes (UTC)")
     for call in Call.objects.select_related("organisation").order_by("pk"):
         table.add_row(str(call.pk), call.title, call.organisation.name, call.phase,
-                      str(call.applications.count()), f"{call.closes_at:%Y-%m-%d %H:%M}")
+                      str(submitted.get(call.pk, 0)), str(drafts.get(call.pk, 0)), f"{call.closes_at:%Y-%m-%d %H:%M}")
     console.print(table)
     return 0
 

@@ -56,7 +56,7 @@ def index_initiatives(initiatives: Iterable[Initiative]) -> int:
         elif connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 marks = ",".join(["%s"] * len(ids))
-                cursor.execute(f"DELETE FROM observatory_fts WHERE initiative_id IN ({marks})", ids)  # noqa: S608
+                cursor.execute(f"DELETE FROM observatory_fts WHERE initiative_id IN ({marks})", ids)  # noqa: S608  # nosec B608  # only "%s" placeholders are formatted in; the ids are parameters
                 cursor.executemany(
                     "INSERT INTO observatory_fts (document, initiative_id, language) VALUES (%s, %s, %s)",
                     [(r.document, r.initiative_id, r.language) for r in rows],
