@@ -207,7 +207,7 @@ def _index() -> Any:
         return None
     from asis.observatory.facet_index import get_index
 
-    return get_index(catalogue_version())
+    return get_index()
 
 
 # --- caching -------------------------------------------------------------------------------------
@@ -237,7 +237,10 @@ def catalogue_changed() -> None:
 def _cached(kind: str, query: CatalogueQuery, compute: Any) -> Any:
     params = [p for p in query.to_params() if p[0] != "sort"]
     digest = hashlib.sha1(repr(sorted(params)).encode("utf-8"), usedforsecurity=False).hexdigest()
-    key = f"observatory:{kind}:{catalogue_version()}:{digest}"
+    # The index's own version too: a process whose index is still catching up (in the background)
+    # must not store its older counts under the newer catalogue version.
+    index = _index()
+    key = f"observatory:{kind}:{catalogue_version()}:{index.version if index is not None else 0}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()
