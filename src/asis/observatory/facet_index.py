@@ -133,18 +133,19 @@ def _merge_pairs(old: _Pairs, old_to_new: np.ndarray, ids: np.ndarray, added: li
     labels, lookup, remap = _merged_labels(old.labels, [v for _i, v in added])
     rows = old_to_new[old.rows]
     alive = rows >= 0
-    rows, vals = rows[alive], remap[old.vals[alive]]
+    # Old pairs are sorted by (row, value) and both maps are increasing: still sorted, still unique.
+    packed = rows[alive] * (len(labels) + 1) + remap[old.vals[alive]]
     fresh = [(i, v) for i, v in added if v is not None]
     if fresh:
-        rows = np.concatenate([rows, np.searchsorted(ids, np.fromiter((i for i, _v in fresh), dtype=np.int64,
-                                                                     count=len(fresh)))])
-        vals = np.concatenate([vals, np.fromiter((lookup[str(v)] for _i, v in fresh), dtype=np.int64,
-                                                 count=len(fresh))])
-    packed = np.unique(rows * (len(labels) + 1) + vals)
+        rows_added = np.searchsorted(ids, np.fromiter((i for i, _v in fresh), dtype=np.int64, count=len(fresh)))
+        vals_added = np.fromiter((lookup[str(v)] for _i, v in fresh), dtype=np.int64, count=len(fresh))
+        extra = np.unique(rows_added * (len(labels) + 1) + vals_added)
+        packed = np.insert(packed, np.searchsorted(packed, extra), extra)
     return _Pairs(packed // (len(labels) + 1), packed % (len(labels) + 1), labels, lookup)
 
 
-def _merge_titles(old: np.ndarray, kept_ranks: np.ndarray, added: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _merge_titles(old: np.ndarray, kept_ranks: np.ndarray,
+                  added: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct sorted titles with ``added`` inserted, and the ranks of kept then added rows."""
     candidates = np.unique(np.array(added, dtype=object)) if added else np.zeros(0, dtype=object)
     where = np.searchsorted(old, candidates)
@@ -156,7 +157,7 @@ def _merge_titles(old: np.ndarray, kept_ranks: np.ndarray, added: list[str]) -> 
     kept = kept_ranks + np.searchsorted(inserted, kept_ranks, side="right")
     fresh = np.searchsorted(titles, np.array(added, dtype=object)).astype(np.int64) if added else \
         np.zeros(0, dtype=np.int64)
-    return titles, np.concatenate([kept, fresh])
+    return titles, kept, fresh
 
 
 class FacetIndex:
@@ -207,20 +208,24 @@ class FacetIndex:
         rows, regions, orgs, challenges, axes = _fetch(sorted(changed))
         new = object.__new__(FacetIndex)
         new.version = version
-        keep = ~np.isin(self.ids, np.fromiter(changed, dtype=np.int64, count=len(changed)))
+        # Everything stays sorted, so merging is searchsorted + insert (O(size) copies, no sort).
+        wanted = np.sort(np.fromiter(changed, dtype=np.int64, count=len(changed)))
+        found = np.searchsorted(self.ids, wanted)
+        hit = found < self.size
+        hit[hit] = self.ids[found[hit]] == wanted[hit]
+        keep = np.ones(self.size, dtype=bool)
+        keep[found[hit]] = False
         n_keep = int(np.count_nonzero(keep))
         add_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        joined = np.concatenate([self.ids[keep], add_ids])
-        order = np.argsort(joined, kind="stable")
-        new.ids = joined[order]
+        kept_ids = self.ids[keep]
+        slots = np.searchsorted(kept_ids, add_ids)
+        new.ids = np.insert(kept_ids, slots, add_ids)
         new.size = len(new.ids)
-        position = np.empty(new.size, dtype=np.int64)
-        position[order] = np.arange(new.size)
         old_to_new = np.full(self.size + 1, -1, dtype=np.int64)  # the extra slot maps -1 to -1
-        old_to_new[:self.size][keep] = position[:n_keep]
+        old_to_new[:self.size][keep] = np.arange(n_keep) + np.searchsorted(slots, np.arange(n_keep), side="right")
 
         def arrange(kept: np.ndarray, added: np.ndarray) -> np.ndarray:
-            return np.concatenate([kept, added])[order]
+            return np.insert(kept, slots, added)
 
         new.single = {
             "stage": _merge_codes(self.single["stage"], keep, [r[1] for r in rows], arrange),
@@ -228,9 +233,9 @@ class FacetIndex:
         }
         added_keys = _sort_keys(rows)
         new.sort_keys = {name: arrange(self.sort_keys[name][keep], added_keys[name]) for name in added_keys}
-        new.titles, title_ranks = _merge_titles(self.titles, self.sort_keys["title"][keep],
-                                                [r[5].casefold() for r in rows])
-        new.sort_keys["title"] = title_ranks[order]
+        new.titles, kept_ranks, added_ranks = _merge_titles(self.titles, self.sort_keys["title"][keep],
+                                                            [r[5].casefold() for r in rows])
+        new.sort_keys["title"] = arrange(kept_ranks, added_ranks)
         new.multi = {
             "region": _merge_pairs(self.multi["region"], old_to_new, new.ids, [(i, c) for i, c, _n in regions]),
             "country": _merge_pairs(self.multi["country"], old_to_new, new.ids, [(i, n) for i, _c, n in regions]),
@@ -414,16 +419,17 @@ def prune(version: int, pruned: int) -> int:
     return CatalogueChange.objects.filter(version__lte=below).delete()[0]
 
 
+def _run_closing(job: Any) -> None:
+    try:
+        job()
+    finally:
+        from django.db import connections
+
+        connections.close_all()  # this thread's connections only
+
+
 def _start_thread(job: Any) -> None:
-    def run() -> None:
-        try:
-            job()
-        finally:
-            from django.db import connections
-
-            connections.close_all()  # this thread's connections only
-
-    threading.Thread(target=run, name="facet-index-refresh", daemon=True).start()
+    threading.Thread(target=_run_closing, args=(job,), name="facet-index-refresh", daemon=True).start()
 
 
 def _background_refresh() -> None:
@@ -434,7 +440,18 @@ def _background_refresh() -> None:
             _state["refreshing"] = False
 
 
-def get_index() -> FacetIndex:
+def _first_build() -> FacetIndex | None:
+    """A cold process waits for its first index, built on a connection of its own so that it only
+    ever reflects committed data (never a version the request's transaction may roll back);
+    ``None`` (the SQL path) if that fails."""
+    worker = threading.Thread(target=_run_closing, args=(refresh,), name="facet-index-build", daemon=True)
+    worker.start()
+    worker.join()
+    index: FacetIndex | None = _state["index"]
+    return index
+
+
+def get_index() -> FacetIndex | None:
     """This process's index. The catalogue version is read (one primary-key read) at most every
     ``ASIS_FACET_INDEX_CHECK_SECONDS``; when it moved, a background thread patches or rebuilds the
     index while requests keep using the previous one. Only a process's very first request waits
@@ -445,8 +462,10 @@ def get_index() -> FacetIndex:
     if index is not None and now - _state["checked"] < interval:
         return index
     _state["checked"] = now
-    if index is None or not getattr(settings, "ASIS_FACET_INDEX_BACKGROUND", True):
+    if not getattr(settings, "ASIS_FACET_INDEX_BACKGROUND", True):
         return refresh()
+    if index is None:
+        return _first_build()
     if catalogue_version()[0] != index.version:
         with _lock:
             start = not _state["refreshing"]
