@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -200,7 +201,13 @@ def ordered_ids(query: CatalogueQuery) -> list[int]:
     return index.ordered_ids(index.masks(query), query.sort).tolist()
 
 
+_PINNED: ContextVar[Any] = ContextVar("catalogue_index", default=None)
+
+
 def _index() -> Any:
+    pinned = _PINNED.get()
+    if pinned is not None:  # inside ``_cached``: the index its key names
+        return pinned
     from django.conf import settings
 
     if not getattr(settings, "ASIS_FACET_INDEX", True):
@@ -243,7 +250,11 @@ def _cached(kind: str, query: CatalogueQuery, compute: Any) -> Any:
     key = f"observatory:{kind}:{catalogue_version()}:{index.version if index is not None else 0}:{digest}"
     value = cache.get(key)
     if value is None:
-        value = compute()
+        token = _PINNED.set(index)
+        try:
+            value = compute()
+        finally:
+            _PINNED.reset(token)
         cache.set(key, value, CACHE_SECONDS)
     return value
 
