@@ -331,3 +331,22 @@ def test_text_matches_survive_a_patch_and_see_the_change(demo):
     assert index.count(index.masks(query)) == 1
     other = replace(query, sort="title")
     assert index.ordered_ids(index.masks(other), "title").tolist() == [target.pk]
+
+
+def test_a_funded_project_shows_in_the_catalogue(world):
+    """A decision sent for an approved application publishes an initiative (funded_project_create)."""
+    from decimal import Decimal
+
+    from asis.calls.decisions import DecisionInput, decisions_record, decisions_send
+    from tests.calls.test_decisions import _decided_call
+
+    call, (a, b, c), _e = _decided_call(world)
+    count = filters.result_count(CatalogueQuery())
+    decisions_record(actor=world.users["manager"], call=call, items=[
+        DecisionInput(a.pk, "approved", Decimal("45000"), "Good."), DecisionInput(b.pk, "rejected", None, "No."),
+        DecisionInput(c.pk, "waitlisted")])
+    decisions_send(actor=world.users["manager"], call=call)
+    a.refresh_from_db()
+    assert a.initiative_id is not None
+    assert filters.result_count(CatalogueQuery()) == count + 1
+    assert a.initiative_id in filters.ordered_ids(CatalogueQuery())
