@@ -14,9 +14,11 @@ A query becomes a boolean mask per facet; the disjunctive count of facet *f* is 
 (GIN or FTS5) and only contributes a mask. The SQL implementation in ``filters`` stays the
 reference: tests compare both on random queries.
 
-The index is rebuilt when the catalogue version changes in this process (every write bumps it)
-or when the database signature (number of initiatives, last update) differs, checked at most
-every ``ASIS_FACET_INDEX_CHECK_SECONDS``; so other processes' writes show within that delay.
+Freshness (ADR 0004): database triggers bump a catalogue version and log the initiatives each
+write touched. A process reads that version (one primary-key read) at most every
+``ASIS_FACET_INDEX_CHECK_SECONDS``; when it moved, a background thread patches a copy of the index
+with the changed rows (or rebuilds it after many changes) and swaps it in, while requests keep
+using the previous, immutable index.
 """
 
 from __future__ import annotations
@@ -198,6 +200,7 @@ class FacetIndex:
         # query (they die with this version).
         self._texts: OrderedDict[str, tuple[np.ndarray | None, frozenset[int]]] = OrderedDict(texts)
         self._masks: OrderedDict[tuple[Any, ...], dict[str, np.ndarray]] = OrderedDict()
+        self._text_masks: OrderedDict[str, np.ndarray | None] = OrderedDict()
         self._memo_lock = threading.Lock()
 
     # -- incremental update --------------------------------------------------------------------
@@ -279,6 +282,9 @@ class FacetIndex:
 
     def _text_mask(self, text: str) -> np.ndarray | None:
         key = text.strip().casefold()
+        return self._remember(self._text_masks, key, lambda: self._match_text(key, text))
+
+    def _match_text(self, key: str, text: str) -> np.ndarray | None:
         with self._memo_lock:
             entry = self._texts.get(key)
             if entry is not None:
