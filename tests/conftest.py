@@ -105,6 +105,17 @@ def _fresh_cache() -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_facet_index() -> Any:
+    """Each test's rolled-back database may reach the same catalogue version with other data:
+    the process's facet index must not outlive the test that built it."""
+    from asis.observatory.facet_index import forget
+
+    forget()
+    yield
+    forget()
+
+
+@pytest.fixture(autouse=True)
 def _default_language() -> Any:
     """A request activates its language in the thread and nothing deactivates it afterwards; each
     test starts in the default language, so services called directly do not inherit the last

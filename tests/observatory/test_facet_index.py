@@ -39,7 +39,7 @@ def test_index_equals_sql_on_random_queries(demo):
     assert words
     for _ in range(40):
         query = CatalogueQuery.from_params(_random_params(rng, demo, words))
-        index = get_index(filters.catalogue_version())
+        index = get_index()
         masks = index.masks(query)
         for facet in FACETS:
             assert index.facet_counts(masks, facet) == filters.sql_facet_counts(query, facet), (query, facet)
@@ -63,9 +63,9 @@ def test_index_follows_writes(demo):
 def test_index_sees_changes_made_elsewhere(demo, settings):
     """Another process's write: no version bump here, but the database signature changes."""
     settings.ASIS_FACET_INDEX_CHECK_SECONDS = 0
-    first = get_index(filters.catalogue_version())
+    first = get_index()
     Initiative.objects.filter(status=Initiative.Status.PUBLISHED).order_by("pk").first().save()  # touches updated_at
-    assert get_index(filters.catalogue_version()) is not first
+    assert get_index() is not first
 
 
 def test_sql_path_when_index_is_off(demo, settings):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -200,14 +201,20 @@ def ordered_ids(query: CatalogueQuery) -> list[int]:
     return index.ordered_ids(index.masks(query), query.sort).tolist()
 
 
+_PINNED: ContextVar[Any] = ContextVar("catalogue_index", default=None)
+
+
 def _index() -> Any:
+    pinned = _PINNED.get()
+    if pinned is not None:  # inside ``_cached``: the index its key names
+        return pinned
     from django.conf import settings
 
     if not getattr(settings, "ASIS_FACET_INDEX", True):
         return None
     from asis.observatory.facet_index import get_index
 
-    return get_index(catalogue_version())
+    return get_index()
 
 
 # --- caching -------------------------------------------------------------------------------------
@@ -237,10 +244,17 @@ def catalogue_changed() -> None:
 def _cached(kind: str, query: CatalogueQuery, compute: Any) -> Any:
     params = [p for p in query.to_params() if p[0] != "sort"]
     digest = hashlib.sha1(repr(sorted(params)).encode("utf-8"), usedforsecurity=False).hexdigest()
-    key = f"observatory:{kind}:{catalogue_version()}:{digest}"
+    # The index's own version too: a process whose index is still catching up (in the background)
+    # must not store its older counts under the newer catalogue version.
+    index = _index()
+    key = f"observatory:{kind}:{catalogue_version()}:{index.version if index is not None else 0}:{digest}"
     value = cache.get(key)
     if value is None:
-        value = compute()
+        token = _PINNED.set(index)
+        try:
+            value = compute()
+        finally:
+            _PINNED.reset(token)
         cache.set(key, value, CACHE_SECONDS)
     return value
 

@@ -210,3 +210,28 @@ class InitiativeSearch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.initiative_id}/{self.language}"
+
+
+class CatalogueVersion(models.Model):
+    """One row (id 1): a counter that database triggers bump on every write to the published
+    catalogue's tables, so a process learns whether it is up to date with one primary-key read.
+
+    ``pruned_through``: change-log rows up to this version were deleted; a process that applied
+    less must rebuild its index instead of patching it."""
+
+    version = models.BigIntegerField(default=0)
+    pruned_through = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.version)
+
+
+class CatalogueChange(models.Model):
+    """The initiatives a catalogue version touched (written by triggers; see migration 0004).
+    ``initiative_id`` is a plain number, not a key: it outlives a deleted initiative."""
+
+    version = models.BigIntegerField(db_index=True)
+    initiative_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.initiative_id}"

@@ -10,7 +10,7 @@ A query matches an initiative when it matches any of its language documents.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -97,17 +97,24 @@ def _fts5_query(text: str) -> str:
     return " ".join(f'"{token}"*' for token in tokens[:20])
 
 
-def matching_ids(text: str) -> list[int] | None:
-    """Ids of initiatives (any status) whose documents match ``text``; None for text without words."""
+def matching_ids(text: str, among: Sequence[int] | None = None) -> list[int] | None:
+    """Ids of initiatives (any status, or only those ``among`` the given ids) whose documents match
+    ``text``; None for text without words."""
     if not _TOKEN.search(text or ""):
         return None
     if connection.vendor == "sqlite":
+        sql = "SELECT DISTINCT initiative_id FROM observatory_fts WHERE observatory_fts MATCH %s"
+        params: list[object] = [_fts5_query(text)]
+        if among is not None:
+            sql += " AND initiative_id IN ({})".format(",".join(["%s"] * len(among))) if among else " AND 0"
+            params += list(among)
         with connection.cursor() as cursor:
-            cursor.execute("SELECT DISTINCT initiative_id FROM observatory_fts WHERE observatory_fts MATCH %s",
-                           [_fts5_query(text)])
+            cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
-    return list(InitiativeSearch.objects.filter(_pg_condition(text)).values_list("initiative_id", flat=True)
-                .distinct())
+    documents = InitiativeSearch.objects.filter(_pg_condition(text))
+    if among is not None:
+        documents = documents.filter(initiative_id__in=among)
+    return list(documents.values_list("initiative_id", flat=True).distinct())
 
 
 def _pg_condition(text: str) -> Q:

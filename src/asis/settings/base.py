@@ -177,6 +177,9 @@ ASIS_MAP_TILES_URL = env_str("MAP_TILES_URL", "")
 # how often (seconds) a process checks whether another process changed the catalogue.
 ASIS_FACET_INDEX = env_bool("FACET_INDEX", True)
 ASIS_FACET_INDEX_CHECK_SECONDS = float(env_str("FACET_INDEX_CHECK_SECONDS", "2") or "2")
+# Bring a stale index up to date in a background thread while requests use the previous one
+# (false: inside the request, as the tests do; ADR 0004).
+ASIS_FACET_INDEX_BACKGROUND = env_bool("FACET_INDEX_BACKGROUND", True)
 ASIS_MAP_TILES_ATTRIBUTION = env_str("MAP_TILES_ATTRIBUTION", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

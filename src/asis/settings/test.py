@@ -28,6 +28,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ASIS_AUDIT_ANCHOR_DIR = VAR_DIR / "test-audit-anchors"  # worker subprocesses; tests use a tmp folder each
-ASIS_FACET_INDEX_CHECK_SECONDS = 0.0  # tests change data directly: always compare the signature
+ASIS_FACET_INDEX_CHECK_SECONDS = 0.0  # tests change data directly: always check the catalogue version
+ASIS_FACET_INDEX_BACKGROUND = False  # ... and bring the index up to date before answering
 ASIS_API_RATE_ANONYMOUS = ""  # the API's rate limits are switched on by the tests that check them
 ASIS_API_RATE_AUTHENTICATED = ""
