@@ -4,10 +4,13 @@ A job is a ``Job`` row plus a task (``run_job``) on whatever TASKS backend is co
 (database by default, RQ on Redis by setting). Handlers register with ``@job_handler``.
 Workers send a heartbeat with every progress report; ``jobs_recover_stale`` puts jobs whose
 worker died (heartbeat older than the lease) back in the queue, up to ``ASIS_JOB_MAX_ATTEMPTS``.
+``StaleJobSweeper`` runs that recovery in every worker and outlives database outages: a lost
+connection is dropped, logged once per failure in a line, and retried with back-off.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import threading
@@ -17,7 +20,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import Error as DatabaseError
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -30,6 +34,10 @@ Handler = Callable[[Job, Reporter], Any]
 
 _HANDLERS: dict[str, Handler] = {}
 _DEFAULT_HANDLER_MODULES = ("asis.core.job_handlers", "asis.observatory.imports", "asis.calls.jobs")
+
+
+# A lost or refused connection, as opposed to a query the database rejected (IntegrityError, ...).
+CONNECTION_ERRORS = (OperationalError, InterfaceError)
 
 
 class JobError(Exception):
@@ -105,9 +113,15 @@ class _Heartbeat(threading.Thread):
         self._stop_event = threading.Event()
 
     def run(self) -> None:
+        # A missed beat only ages the heartbeat; a thread that died on one database error would let
+        # the sweeper requeue a job that is still running, and it would then run twice.
         try:
             while not self._stop_event.wait(self.interval):
-                Job.objects.filter(pk=self.job_id, status=Job.Status.RUNNING).update(heartbeat_at=timezone.now())
+                try:
+                    Job.objects.filter(pk=self.job_id, status=Job.Status.RUNNING).update(
+                        heartbeat_at=timezone.now())
+                except DatabaseError as exc:
+                    _drop_connection("Heartbeat of job %s", self.job_id, exc)
         finally:
             connection.close()
 
@@ -132,6 +146,11 @@ def run_job(job_id: str) -> str:
     try:
         handler = get_handler(job.kind)
         result = handler(job, _ProgressWriter(job))
+    except CONNECTION_ERRORS as exc:
+        # The database went away under the job: not the job's fault, so it is not marked failed.
+        # It stays RUNNING without a heartbeat and the sweeper requeues it once the lease expires.
+        _drop_connection("Job %s lost its database connection", job.pk, exc)
+        return "interrupted"
     except JobError as exc:
         _finish(job, Job.Status.FAILED, error=str(exc))
         return "failed"
@@ -196,3 +215,70 @@ def _abandon_task_row(task_id: str) -> None:
         exception_class_path="asis.core.jobs.WorkerLost",
         traceback="The worker process ended without finishing this task.",
     )
+
+
+def _drop_connection(what: str, subject: Any, exc: BaseException) -> None:
+    """Log a database error in one line and close this thread's connection, so the next query
+    opens a fresh one instead of failing on the dead one for ever."""
+    first_line = (str(exc).strip().splitlines() or [""])[0][:200]
+    logger.warning(what + ": %s: %s", subject, type(exc).__name__, first_line)
+    with contextlib.suppress(DatabaseError):  # closing what the server already dropped may fail too
+        connection.close()
+
+
+class StaleJobSweeper(threading.Thread):
+    """Calls ``jobs_recover_stale`` every ``interval`` seconds until stopped.
+
+    A database error (server restarted, connections terminated, network cut) must not end the
+    thread: the job a dead worker left RUNNING would then wait for the next worker start.
+    On an error the connection is closed and the next try waits twice as long, up to
+    ``max_backoff`` seconds; the first success goes back to the normal interval.
+    """
+
+    def __init__(self, interval: float, *, max_backoff: float = 60.0) -> None:
+        super().__init__(daemon=True, name="stale-job-sweeper")
+        self.interval = max(interval, 0.05)
+        self.max_backoff = max(max_backoff, self.interval)
+        self.sweeps = 0
+        self.failures = 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        delay = self.interval
+        try:
+            while not self._stop_event.wait(delay):
+                try:
+                    jobs_recover_stale()
+                except DatabaseError as exc:
+                    self.failures += 1
+                    delay = min(delay * 2, self.max_backoff)
+                    _drop_connection("Stale-job sweep failed (next try in %.1f s)", delay, exc)
+                else:
+                    self.sweeps += 1
+                    delay = self.interval
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join(timeout=5)
+
+
+def worker_run(run_once: Callable[[], None], *, max_backoff: float = 60.0, stable_after: float = 60.0) -> None:
+    """Run a worker loop (``db_worker``, ``rqworker``) again after a database error instead of exiting.
+
+    django-tasks-db's loop raises on a lost connection (only a locked SQLite database is retried),
+    which would end the process. The task it held stays RUNNING and the sweeper requeues its job.
+    """
+    delay = 1.0
+    while True:
+        started = time.monotonic()
+        try:
+            run_once()
+            return
+        except DatabaseError as exc:
+            if time.monotonic() - started >= stable_after:
+                delay = 1.0
+            _drop_connection("Task worker loop stopped (restarting in %.0f s)", delay, exc)
+            time.sleep(delay)
+            delay = min(delay * 2, max_backoff)
