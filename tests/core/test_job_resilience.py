@@ -201,3 +201,31 @@ def _is_zombie_or_gone(pid: int) -> bool:
             return handle.read().split(") ", 1)[1].startswith("Z")
     except FileNotFoundError:
         return True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_job_whose_task_a_killed_worker_took_is_requeued(settings):
+    """A worker SIGKILLed between taking the task and starting the job leaves the job QUEUED and the
+    task RUNNING (what ``claim`` wrote): the sweeper must requeue it, and the job then runs."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.ASIS_JOB_LEASE_SECONDS = 60
+    taken = job_start(kind="test.slow", params={"steps": 2})
+    waiting = job_start(kind="test.slow", params={"steps": 2})
+    taken.refresh_from_db()
+    waiting.refresh_from_db()
+    DBTaskResult.objects.filter(pk=taken.task_id).update(status="RUNNING", worker_ids=["killed"])
+    Job.objects.filter(pk__in=[taken.pk, waiting.pk]).update(created_at=timezone.now() - timedelta(hours=1))
+    from asis.core.jobs import jobs_recover_stale
+
+    assert [job.pk for job in jobs_recover_stale()] == [taken.pk]
+    old_task = taken.task_id
+    taken.refresh_from_db()
+    assert taken.status == Job.Status.QUEUED and taken.task_id != old_task
+    assert DBTaskResult.objects.get(pk=old_task).status == "FAILED"
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+    taken.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (taken.status, taken.attempts) == (Job.Status.SUCCEEDED, 1)
+    assert (waiting.status, waiting.attempts) == (Job.Status.SUCCEEDED, 1), "a waiting task was not duplicated"

@@ -136,6 +136,9 @@ def run_job(job_id: str) -> str:
         job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.is_finished:
             return "skipped"
+        lease = timedelta(seconds=settings.ASIS_JOB_LEASE_SECONDS)
+        if job.status == Job.Status.RUNNING and job.heartbeat_at and job.heartbeat_at > timezone.now() - lease:
+            return "skipped"  # a live worker runs it (a requeued task arrived twice)
         job.status = Job.Status.RUNNING
         job.attempts += 1
         job.started_at = job.heartbeat_at = timezone.now()
@@ -200,7 +203,36 @@ def jobs_recover_stale(*, now: Any = None) -> list[Job]:
                 job.save(update_fields=["status", "message"])
                 _enqueue(job)
             recovered.append(job)
+        recovered += _requeue_lost_tasks(cutoff)
     return recovered
+
+
+def _requeue_lost_tasks(cutoff: Any) -> list[Job]:
+    """Requeue QUEUED jobs whose task will never run: a worker killed after taking the task but
+    before ``run_job`` marked the job RUNNING (the task shows running or failed), or a task that
+    was never sent or has vanished. A task still waiting in the queue is left alone."""
+    lost = []
+    for job in Job.objects.select_for_update().filter(status=Job.Status.QUEUED, created_at__lt=cutoff)[:200]:
+        if _task_waiting(job.task_id):
+            continue
+        _abandon_task_row(job.task_id)
+        job.message = "The task of this job was lost; it was put back in the queue."
+        job.save(update_fields=["message"])
+        _enqueue(job)
+        lost.append(job)
+    return lost
+
+
+def _task_waiting(task_id: str) -> bool:
+    from django_tasks.base import TaskResultStatus
+    from django_tasks.exceptions import TaskResultDoesNotExist
+
+    if not task_id:
+        return False
+    try:
+        return run_job.get_result(task_id).status == TaskResultStatus.READY
+    except TaskResultDoesNotExist:
+        return False
 
 
 def _abandon_task_row(task_id: str) -> None:
