@@ -203,16 +203,17 @@ def jobs_recover_stale(*, now: Any = None) -> list[Job]:
                 job.save(update_fields=["status", "message"])
                 _enqueue(job)
             recovered.append(job)
-        recovered += _requeue_lost_tasks(cutoff)
+        recovered += _requeue_lost_tasks(cutoff, just_requeued=[job.pk for job in stale])
     return recovered
 
 
-def _requeue_lost_tasks(cutoff: Any) -> list[Job]:
+def _requeue_lost_tasks(cutoff: Any, *, just_requeued: list[Any]) -> list[Job]:
     """Requeue QUEUED jobs whose task will never run: a worker killed after taking the task but
     before ``run_job`` marked the job RUNNING (the task shows running or failed), or a task that
     was never sent or has vanished. A task still waiting in the queue is left alone."""
     lost = []
-    for job in Job.objects.select_for_update().filter(status=Job.Status.QUEUED, created_at__lt=cutoff)[:200]:
+    candidates = Job.objects.select_for_update().filter(status=Job.Status.QUEUED, created_at__lt=cutoff)
+    for job in candidates.exclude(pk__in=just_requeued)[:200]:
         if _task_waiting(job.task_id):
             continue
         _abandon_task_row(job.task_id)
