@@ -238,7 +238,8 @@ def _task_waiting(task_id: str) -> bool:
 
 def _abandon_task_row(task_id: str) -> None:
     """Mark the database backend's row of a dead worker as failed, so it is not RUNNING forever."""
-    if not task_id or "django_tasks_db" not in settings.INSTALLED_APPS:
+    # Only the database backend has such rows; an RQ task id is no UUID and would not even parse.
+    if not task_id or settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
         return
     from django_tasks_db.models import DBTaskResult
 
@@ -286,6 +287,10 @@ class StaleJobSweeper(threading.Thread):
                     self.failures += 1
                     delay = min(delay * 2, self.max_backoff)
                     _drop_connection("Stale-job sweep failed (next try in %.1f s)", delay, exc)
+                except Exception:  # any other bug must not end recovery for good either
+                    self.failures += 1
+                    delay = min(delay * 2, self.max_backoff)
+                    logger.exception("Stale-job sweep failed (next try in %.1f s)", delay)
                 else:
                     self.sweeps += 1
                     delay = self.interval
