@@ -86,7 +86,8 @@ def _worker_env():
         "ASIS_DATABASE_URL": url,
         "ASIS_JOB_MODULES": "tests.core.job_fixtures",
         "ASIS_JOB_LEASE_SECONDS": "2",
-        "PYTHONPATH": str(ROOT),
+        # src first: the venv's editable install may point at another checkout of the code.
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
     })
     return env
 

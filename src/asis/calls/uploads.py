@@ -20,7 +20,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -35,6 +34,7 @@ from asis.core.archives import (
     read_member,
 )
 from asis.core.audit import audit_record
+from asis.core.storage import file_save_or_refuse
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_COUNT = 20
@@ -146,7 +146,7 @@ def attachment_add(*, actor: Any, application: Application, kind: str, name: str
         attachment = Attachment(application=application, kind=kind, original_name=clean_name,
                                 content_type=content_type, size=len(data),
                                 sha256=hashlib.sha256(data).hexdigest(), uploaded_by=actor)
-        attachment.file.save(clean_name, ContentFile(data), save=False)
+        file_save_or_refuse(attachment.file, clean_name, data)
         attachment.save()
         audit_record(action="asis.application.attachment_added", actor=actor, obj=application,
                      organisation_id=audit_organisation_of(application),

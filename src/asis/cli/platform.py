@@ -5,10 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import signal
-import subprocess
-import sys
-import threading
 from typing import Any
 
 from rich.console import Console
@@ -54,31 +50,23 @@ def _createadmin(args: argparse.Namespace) -> int:
 
 
 def _worker(args: argparse.Namespace) -> int:
+    if args.supervise:
+        return _worker_supervised(args)
     _django.setup()
     from django.conf import settings
     from django.core.management import call_command
 
     from asis.core.audit_anchor import audit_anchor_due
-    from asis.core.jobs import jobs_recover_stale
+    from asis.core.jobs import StaleJobSweeper, jobs_recover_stale, worker_run
 
     recovered = jobs_recover_stale()
     if recovered:
         console.print(f"Requeued {len(recovered)} job(s) left behind by a stopped worker.")
-    stop = threading.Event()
+    # the sweep also anchors the audit chain outside the database when its head moved
+    sweeper = StaleJobSweeper(max(settings.ASIS_JOB_LEASE_SECONDS / 2, 1), also=(audit_anchor_due,))
+    sweeper.start()
 
-    def sweep() -> None:
-        from django.db import connection
-
-        interval = max(settings.ASIS_JOB_LEASE_SECONDS / 2, 1)
-        try:
-            while not stop.wait(interval):
-                jobs_recover_stale()
-                audit_anchor_due()
-        finally:
-            connection.close()
-
-    threading.Thread(target=sweep, daemon=True, name="stale-job-sweeper").start()
-    try:
+    def run_once() -> None:
         if settings.ASIS_TASKS_BACKEND == "rq":
             call_command("rqworker", "default", burst=args.batch)
         else:
@@ -86,43 +74,44 @@ def _worker(args: argparse.Namespace) -> int:
             if args.max_tasks:
                 options["max_tasks"] = args.max_tasks
             call_command("db_worker", **options)
+
+    try:
+        worker_run(run_once)
     finally:
-        stop.set()
+        sweeper.stop()
     return 0
+
+
+def _worker_command(args: argparse.Namespace) -> list[str]:
+    command = ["asis.cli", "worker"]
+    if args.max_tasks:
+        command += ["--max-tasks", str(args.max_tasks)]
+    return command
+
+
+def _worker_supervised(args: argparse.Namespace) -> int:
+    from asis.cli.supervise import Supervisor, python_child
+
+    if args.batch:
+        console.print("[red]--supervise restarts workers that exit: it cannot be combined with --batch.[/red]")
+        return 2
+    specs = [python_child(f"worker-{n + 1}", *_worker_command(args)) for n in range(max(args.processes, 1))]
+    return Supervisor(specs, env=dict(os.environ)).run()
 
 
 def _serve(args: argparse.Namespace) -> int:
     _django.setup()
-    env = dict(os.environ)
-    worker = None
-    if not args.no_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "asis.cli", "worker"], env=env)  # noqa: S603
+    from asis.cli.supervise import Supervisor, python_child
+
     console.print(f"ASIS is starting on [bold]http://{args.host}:{args.port}/[/bold] (Ctrl+C stops it)")
-    command = [
-        sys.executable, "-m", "gunicorn", "asis.wsgi:application",
+    specs = [python_child(
+        "web server", "gunicorn", "asis.wsgi:application",
         "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers), "--threads", "4",
-        "--access-logfile", "-",
-    ]
-    server = subprocess.Popen(command, env=env)  # noqa: S603
-
-    def stop(*_: Any) -> None:
-        for proc in (server, worker):
-            if proc is not None and proc.poll() is None:
-                proc.terminate()
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        return server.wait()
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        stop()
-        for proc in (server, worker):
-            if proc is not None:
-                try:
-                    proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+        "--access-logfile", "-", restart=False,
+    )]
+    if not args.no_worker:
+        specs.append(python_child("task worker", "asis.cli", "worker"))
+    return Supervisor(specs, env=dict(os.environ)).run()
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -340,6 +329,9 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("worker", help="run background jobs")
     p.add_argument("--batch", action="store_true", help="exit when the queue is empty")
     p.add_argument("--max-tasks", type=int, default=0)
+    p.add_argument("--supervise", action="store_true",
+                   help="run worker processes as children and restart any that exits (back-off 1-60 s)")
+    p.add_argument("--processes", type=int, default=1, help="with --supervise: how many workers")
     p.set_defaults(func=_worker)
 
     p = subparsers.add_parser("migrate", help="create or update the database tables")

@@ -4,20 +4,24 @@ A job is a ``Job`` row plus a task (``run_job``) on whatever TASKS backend is co
 (database by default, RQ on Redis by setting). Handlers register with ``@job_handler``.
 Workers send a heartbeat with every progress report; ``jobs_recover_stale`` puts jobs whose
 worker died (heartbeat older than the lease) back in the queue, up to ``ASIS_JOB_MAX_ATTEMPTS``.
+``StaleJobSweeper`` runs that recovery in every worker and outlives database outages: a lost
+connection is dropped, logged once per failure in a line, and retried with back-off.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import Error as DatabaseError
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -30,6 +34,10 @@ Handler = Callable[[Job, Reporter], Any]
 
 _HANDLERS: dict[str, Handler] = {}
 _DEFAULT_HANDLER_MODULES = ("asis.core.job_handlers", "asis.observatory.imports", "asis.calls.jobs")
+
+
+# A lost or refused connection, as opposed to a query the database rejected (IntegrityError, ...).
+CONNECTION_ERRORS = (OperationalError, InterfaceError)
 
 
 class JobError(Exception):
@@ -105,9 +113,15 @@ class _Heartbeat(threading.Thread):
         self._stop_event = threading.Event()
 
     def run(self) -> None:
+        # A missed beat only ages the heartbeat; a thread that died on one database error would let
+        # the sweeper requeue a job that is still running, and it would then run twice.
         try:
             while not self._stop_event.wait(self.interval):
-                Job.objects.filter(pk=self.job_id, status=Job.Status.RUNNING).update(heartbeat_at=timezone.now())
+                try:
+                    Job.objects.filter(pk=self.job_id, status=Job.Status.RUNNING).update(
+                        heartbeat_at=timezone.now())
+                except DatabaseError as exc:
+                    _drop_connection("Heartbeat of job %s", self.job_id, exc)
         finally:
             connection.close()
 
@@ -122,6 +136,9 @@ def run_job(job_id: str) -> str:
         job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.is_finished:
             return "skipped"
+        lease = timedelta(seconds=settings.ASIS_JOB_LEASE_SECONDS)
+        if job.status == Job.Status.RUNNING and job.heartbeat_at and job.heartbeat_at > timezone.now() - lease:
+            return "skipped"  # a live worker runs it (a requeued task arrived twice)
         job.status = Job.Status.RUNNING
         job.attempts += 1
         job.started_at = job.heartbeat_at = timezone.now()
@@ -132,6 +149,11 @@ def run_job(job_id: str) -> str:
     try:
         handler = get_handler(job.kind)
         result = handler(job, _ProgressWriter(job))
+    except CONNECTION_ERRORS as exc:
+        # The database went away under the job: not the job's fault, so it is not marked failed.
+        # It stays RUNNING without a heartbeat and the sweeper requeues it once the lease expires.
+        _drop_connection("Job %s lost its database connection", job.pk, exc)
+        return "interrupted"
     except JobError as exc:
         _finish(job, Job.Status.FAILED, error=str(exc))
         return "failed"
@@ -181,12 +203,43 @@ def jobs_recover_stale(*, now: Any = None) -> list[Job]:
                 job.save(update_fields=["status", "message"])
                 _enqueue(job)
             recovered.append(job)
+        recovered += _requeue_lost_tasks(cutoff, just_requeued=[job.pk for job in stale])
     return recovered
+
+
+def _requeue_lost_tasks(cutoff: Any, *, just_requeued: list[Any]) -> list[Job]:
+    """Requeue QUEUED jobs whose task will never run: a worker killed after taking the task but
+    before ``run_job`` marked the job RUNNING (the task shows running or failed), or a task that
+    was never sent or has vanished. A task still waiting in the queue is left alone."""
+    lost = []
+    candidates = Job.objects.select_for_update().filter(status=Job.Status.QUEUED, created_at__lt=cutoff)
+    for job in candidates.exclude(pk__in=just_requeued)[:200]:
+        if _task_waiting(job.task_id):
+            continue
+        _abandon_task_row(job.task_id)
+        job.message = "The task of this job was lost; it was put back in the queue."
+        job.save(update_fields=["message"])
+        _enqueue(job)
+        lost.append(job)
+    return lost
+
+
+def _task_waiting(task_id: str) -> bool:
+    from django_tasks.base import TaskResultStatus
+    from django_tasks.exceptions import TaskResultDoesNotExist
+
+    if not task_id:
+        return False
+    try:
+        return run_job.get_result(task_id).status == TaskResultStatus.READY
+    except TaskResultDoesNotExist:
+        return False
 
 
 def _abandon_task_row(task_id: str) -> None:
     """Mark the database backend's row of a dead worker as failed, so it is not RUNNING forever."""
-    if not task_id or "django_tasks_db" not in settings.INSTALLED_APPS:
+    # Only the database backend has such rows; an RQ task id is no UUID and would not even parse.
+    if not task_id or settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
         return
     from django_tasks_db.models import DBTaskResult
 
@@ -196,3 +249,78 @@ def _abandon_task_row(task_id: str) -> None:
         exception_class_path="asis.core.jobs.WorkerLost",
         traceback="The worker process ended without finishing this task.",
     )
+
+
+def _drop_connection(what: str, subject: Any, exc: BaseException) -> None:
+    """Log a database error in one line and close this thread's connection, so the next query
+    opens a fresh one instead of failing on the dead one for ever."""
+    first_line = (str(exc).strip().splitlines() or [""])[0][:200]
+    logger.warning(what + ": %s: %s", subject, type(exc).__name__, first_line)
+    with contextlib.suppress(DatabaseError):  # closing what the server already dropped may fail too
+        connection.close()
+
+
+class StaleJobSweeper(threading.Thread):
+    """Calls ``jobs_recover_stale`` every ``interval`` seconds until stopped.
+
+    A database error (server restarted, connections terminated, network cut) must not end the
+    thread: the job a dead worker left RUNNING would then wait for the next worker start.
+    On an error the connection is closed and the next try waits twice as long, up to
+    ``max_backoff`` seconds; the first success goes back to the normal interval.
+    """
+
+    def __init__(self, interval: float, *, max_backoff: float = 60.0,
+                 also: Sequence[Callable[[], None]] = ()) -> None:
+        super().__init__(daemon=True, name="stale-job-sweeper")
+        self.also = tuple(also)  # other periodic upkeep of a worker, run after each sweep
+        self.interval = max(interval, 0.05)
+        self.max_backoff = max(max_backoff, self.interval)
+        self.sweeps = 0
+        self.failures = 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        delay = self.interval
+        try:
+            while not self._stop_event.wait(delay):
+                try:
+                    jobs_recover_stale()
+                    for upkeep in self.also:
+                        upkeep()
+                except DatabaseError as exc:
+                    self.failures += 1
+                    delay = min(delay * 2, self.max_backoff)
+                    _drop_connection("Stale-job sweep failed (next try in %.1f s)", delay, exc)
+                except Exception:  # any other bug must not end recovery for good either
+                    self.failures += 1
+                    delay = min(delay * 2, self.max_backoff)
+                    logger.exception("Stale-job sweep failed (next try in %.1f s)", delay)
+                else:
+                    self.sweeps += 1
+                    delay = self.interval
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join(timeout=5)
+
+
+def worker_run(run_once: Callable[[], None], *, max_backoff: float = 60.0, stable_after: float = 60.0) -> None:
+    """Run a worker loop (``db_worker``, ``rqworker``) again after a database error instead of exiting.
+
+    django-tasks-db's loop raises on a lost connection (only a locked SQLite database is retried),
+    which would end the process. The task it held stays RUNNING and the sweeper requeues its job.
+    """
+    delay = 1.0
+    while True:
+        started = time.monotonic()
+        try:
+            run_once()
+            return
+        except DatabaseError as exc:
+            if time.monotonic() - started >= stable_after:
+                delay = 1.0
+            _drop_connection("Task worker loop stopped (restarting in %.0f s)", delay, exc)
+            time.sleep(delay)
+            delay = min(delay * 2, max_backoff)
