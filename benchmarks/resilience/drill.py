@@ -379,13 +379,15 @@ def main() -> int:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/7")
     parser.add_argument("--port", type=int, default=8790)
     parser.add_argument("--applicants", type=int, default=4)
+    parser.add_argument("--disk-mb", type=int, default=16,
+                        help="size of the upload disk: room for the run's uploads outside the disk-full phase")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "resilience" / "results"))
     args = parser.parse_args()
     Path(args.out).mkdir(parents=True, exist_ok=True)
 
     uploads = ROOT / "var" / "drill-uploads"
     uploads.mkdir(parents=True, exist_ok=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(uploads)],
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={args.disk_mb}m", "tmpfs", str(uploads)],
                              capture_output=True).returncode == 0
     env = env_for(args, uploads)
     os.environ.update(env)

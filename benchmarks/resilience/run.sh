@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Resilience drill (see benchmarks/README.md): MINUTES=10 DB=asis_drill REDIS_DB=7 PORT=8790.
-# Needs root for the 2 MiB tmpfs that plays the upload disk; PostgreSQL and Redis on 127.0.0.1.
+# Needs root for the small tmpfs (--disk-mb, 16 MiB) that plays the upload disk; PostgreSQL and Redis on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MINUTES=${MINUTES:-10}
