@@ -441,3 +441,52 @@ def _assert_same_as_build(index: FacetIndex) -> None:
     assert index.ids.tolist() == fresh.ids.tolist()
     for stage in ("idea", "pilot", "scaling", "ended"):
         assert _stage_count(index, stage) == _stage_count(fresh, stage)
+
+
+@pytest.mark.postgres
+def test_an_editor_does_not_wait_for_an_import_still_indexing(two_initiatives, monkeypatch):
+    """An import appends to the audit chain (locked until commit, core.audit) as its last step, so
+    an editor's save never waits for the import's search indexing either."""
+    import threading
+
+    from django.db import connections
+
+    from asis.observatory import services
+
+    _first_one, second = two_initiatives
+    indexing, release, failures = threading.Event(), threading.Event(), []
+    real_index = services.index_initiatives
+
+    def held_index(rows):  # the import's transaction stays open here, as during a long indexing
+        if threading.current_thread() is importer:
+            indexing.set()
+            assert release.wait(60)
+        return real_index(rows)
+
+    def run_import() -> None:
+        try:
+            _import()
+        except Exception as exc:  # noqa: BLE001 - reported by the main thread
+            failures.append(exc)
+        finally:
+            indexing.set()
+            connections.close_all()
+
+    monkeypatch.setattr(services, "index_initiatives", held_index)
+    importer = threading.Thread(target=run_import)
+    importer.start()
+    try:
+        assert indexing.wait(60)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        second.stage = Initiative.Stage.SCALING
+        services.initiative_save(actor=None, initiative=second)  # audited too; before: a lock timeout
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+        release.set()
+        importer.join(60)
+    assert not failures
+    index = refresh()
+    assert _stage_count(index, "scaling") == 1 and _stage_count(index, "ended") == 1  # the edit, the import
+    _assert_same_as_build(index)
