@@ -126,3 +126,17 @@ def _default_language() -> Any:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _catalogue_stamped_per_statement(request: pytest.FixtureRequest) -> None:
+    """PostgreSQL stamps the catalogue's change log at commit (ADR 0004), and a test's transaction
+    never commits: inside it, stamp at each statement so that the facet index sees the test's writes.
+    Tests that commit (``transactional_db``) keep the deferred stamp."""
+    if "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    from django.db import connection
+
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS observatory_catalogue_stamp IMMEDIATE")

@@ -7,9 +7,11 @@ Starts gunicorn (4 sync workers) on the code under ``--src`` (``/work/main/src``
 before the change), warms every worker, then runs four phases of ``--duration`` seconds with
 ``--users`` locust clients doing a full-text catalogue search with two facets (locust runs as its
 own process): no writes; one edit every 2 s; one edit every 30 s; a 10,000-row import (committed)
-started 5 s into the phase. An edit is ``services.initiative_save`` of a random published
-initiative with a new stage and reach (the same call as the editor's form), from a separate
-process. Meanwhile the RSS of each worker is sampled every 0.5 s. Prints one JSON line per phase;
+started 5 s into the phase; on request (``--phases importedit``, on its own: the import's rows are
+only deleted at the end of a run) the same import with an editor saving every 2 s meanwhile, whose
+longest save (``edit_seconds_max``) shows whether editors wait for the import's transaction. An
+edit is ``services.initiative_save`` of a random published initiative with a new stage and reach
+(the same call as the editor's form), from a separate process. Meanwhile the RSS of each worker is sampled every 0.5 s. Prints one JSON line per phase;
 the imported rows are deleted afterwards so the database keeps its size.
 
 ``--writer SECONDS`` and ``--import-rows N`` are the child modes (an editor, an import).
@@ -185,8 +187,9 @@ def main() -> None:
             sampler = Sampler(server.pid)
             sampler.start()
             child = None
-            if phase.startswith("edit"):
-                child = subprocess.Popen([sys.executable, __file__, "--writer", phase[4:-1], "--duration",
+            if phase.startswith("edit") or phase == "importedit":
+                every = "2" if phase == "importedit" else phase[4:-1]
+                child = subprocess.Popen([sys.executable, __file__, "--writer", every, "--duration",
                                           str(args.duration)], env=env, stdout=subprocess.PIPE, text=True)
             prefix = f"{args.out}/{args.label}-{phase}"
             load = subprocess.Popen(
@@ -195,7 +198,7 @@ def main() -> None:
                  "--csv", prefix, "--only-summary"], env=dict(env, ASIS_LOAD="catalogue"),
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             extra: dict[str, object] = {}
-            if phase == "import":
+            if phase.startswith("import"):
                 time.sleep(5)
                 started = time.monotonic()
                 done = subprocess.run([sys.executable, str(HERE / "bench_import.py"), "--rows", str(args.rows),

@@ -350,3 +350,143 @@ def test_a_funded_project_shows_in_the_catalogue(world):
     assert a.initiative_id is not None
     assert filters.result_count(CatalogueQuery()) == count + 1
     assert a.initiative_id in filters.ordered_ids(CatalogueQuery())
+
+
+# --- concurrent writers (PostgreSQL: the version is assigned at commit) ------------------------------
+
+
+def _other_transaction():
+    """A second connection whose transaction stays open until the test commits or rolls it back
+    (an import, a moderation run in another worker)."""
+    import psycopg
+
+    db = connection.settings_dict
+    return psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, dbname=db["NAME"],
+                           user=db["USER"], password=db["PASSWORD"])
+
+
+def _stage_count(index: FacetIndex, stage: str) -> int:
+    return index.count(index.masks(CatalogueQuery(stage=(stage,))))
+
+
+@pytest.fixture
+def two_initiatives(transactional_db):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: there is no concurrent writer to wait for")
+    first = publish(title="Held by a long import", regions=("AT33",), stage="idea")
+    second = publish(title="Edited meanwhile", regions=("SI04",), stage="idea")
+    forget()
+    refresh()
+    return first, second
+
+
+def _edit_with_lock_timeout(initiative: Initiative, stage: str) -> None:
+    """An editor's save while another transaction writes: it must not queue behind that transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '2s'")
+    try:
+        Initiative.objects.filter(pk=initiative.pk).update(stage=stage)  # autocommit: committed here
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+
+
+@pytest.mark.postgres
+def test_a_writer_does_not_wait_for_another_open_writing_transaction(two_initiatives):
+    first, second = two_initiatives
+    with _other_transaction() as other:
+        other.execute("UPDATE observatory_initiative SET stage = 'ended' WHERE id = %s", [first.pk])
+        other.execute("UPDATE observatory_initiative SET people_reached = 7 WHERE id = %s", [first.pk])
+        _edit_with_lock_timeout(second, "pilot")  # main: fails with a lock timeout (version row held by A)
+
+        seen = refresh()  # a reader applies the editor's version while the import is still open
+        assert (_stage_count(seen, "pilot"), _stage_count(seen, "ended")) == (1, 0)
+        other.commit()
+
+    after = refresh()
+    assert after.version == seen.version + 1  # the later commit has the later version: not skipped
+    assert (_stage_count(after, "pilot"), _stage_count(after, "ended")) == (1, 1)
+    assert set(CatalogueChange.objects.filter(version=after.version).values_list("initiative_id", flat=True)) == \
+        {first.pk}  # both statements of that transaction, one version
+    assert not CatalogueChange.objects.filter(version__isnull=True).exists()
+    _assert_same_as_build(after)
+
+
+@pytest.mark.postgres
+def test_a_rolled_back_writer_or_savepoint_leaves_no_change(two_initiatives):
+    first, second = two_initiatives
+    before = facet_index._state["index"].version
+    with _other_transaction() as other:
+        other.execute("UPDATE observatory_initiative SET stage = 'ended' WHERE id = %s", [first.pk])
+        _edit_with_lock_timeout(second, "pilot")
+        other.rollback()
+    with _other_transaction() as other:  # the rolled-back savepoint's change goes, the rest is stamped
+        other.execute("UPDATE observatory_initiative SET stage = 'scaling' WHERE id = %s", [second.pk])
+        other.execute("SAVEPOINT maybe")
+        other.execute("UPDATE observatory_initiative SET stage = 'ended' WHERE id = %s", [first.pk])
+        other.execute("ROLLBACK TO SAVEPOINT maybe")
+        other.commit()
+
+    after = refresh()
+    assert after.version == before + 2  # the editor's commit and the second transaction's
+    assert set(CatalogueChange.objects.filter(version__gt=before).values_list("initiative_id", flat=True)) == \
+        {second.pk}
+    assert not CatalogueChange.objects.filter(version__isnull=True).exists()
+    assert (_stage_count(after, "scaling"), _stage_count(after, "ended")) == (1, 0)
+    _assert_same_as_build(after)
+
+
+def _assert_same_as_build(index: FacetIndex) -> None:
+    fresh = FacetIndex(index.version)
+    assert index.ids.tolist() == fresh.ids.tolist()
+    for stage in ("idea", "pilot", "scaling", "ended"):
+        assert _stage_count(index, stage) == _stage_count(fresh, stage)
+
+
+@pytest.mark.postgres
+def test_an_editor_does_not_wait_for_an_import_still_indexing(two_initiatives, monkeypatch):
+    """An import appends to the audit chain (locked until commit, core.audit) as its last step, so
+    an editor's save never waits for the import's search indexing either."""
+    import threading
+
+    from django.db import connections
+
+    from asis.observatory import services
+
+    _first_one, second = two_initiatives
+    indexing, release, failures = threading.Event(), threading.Event(), []
+    real_index = services.index_initiatives
+
+    def held_index(rows):  # the import's transaction stays open here, as during a long indexing
+        if threading.current_thread() is importer:
+            indexing.set()
+            assert release.wait(60)
+        return real_index(rows)
+
+    def run_import() -> None:
+        try:
+            _import()
+        except Exception as exc:  # noqa: BLE001 - reported by the main thread
+            failures.append(exc)
+        finally:
+            indexing.set()
+            connections.close_all()
+
+    monkeypatch.setattr(services, "index_initiatives", held_index)
+    importer = threading.Thread(target=run_import)
+    importer.start()
+    try:
+        assert indexing.wait(60)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        second.stage = Initiative.Stage.SCALING
+        services.initiative_save(actor=None, initiative=second)  # audited too; before: a lock timeout
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+        release.set()
+        importer.join(60)
+    assert not failures
+    index = refresh()
+    assert _stage_count(index, "scaling") == 1 and _stage_count(index, "ended") == 1  # the edit, the import
+    _assert_same_as_build(index)

@@ -14,8 +14,9 @@ A query becomes a boolean mask per facet; the disjunctive count of facet *f* is 
 (GIN or FTS5) and only contributes a mask. The SQL implementation in ``filters`` stays the
 reference: tests compare both on random queries.
 
-Freshness (ADR 0004): database triggers bump a catalogue version and log the initiatives each
-write touched. A process reads that version (one primary-key read) at most every
+Freshness (ADR 0004): database triggers log the initiatives each write touched and, at commit,
+bump a catalogue version and stamp the transaction's log rows with it (unstamped rows belong to a
+transaction still open, and are never read here). A process reads that version (one primary-key read) at most every
 ``ASIS_FACET_INDEX_CHECK_SECONDS``; when it moved, a background thread patches a copy of the index
 with the changed rows (or rebuilds it after many changes) and swaps it in, while requests keep
 using the previous, immutable index.

@@ -227,11 +227,18 @@ class CatalogueVersion(models.Model):
 
 
 class CatalogueChange(models.Model):
-    """The initiatives a catalogue version touched (written by triggers; see migration 0004).
-    ``initiative_id`` is a plain number, not a key: it outlives a deleted initiative."""
+    """The initiatives a catalogue version touched (written by triggers; see migration 0005).
+    ``initiative_id`` is a plain number, not a key: it outlives a deleted initiative.
 
-    version = models.BigIntegerField(db_index=True)
+    ``version`` is NULL until the writing transaction commits (PostgreSQL stamps it at commit):
+    readers only ever see stamped rows, since NULL rows are visible to their own transaction only."""
+
+    version = models.BigIntegerField(db_index=True, null=True)
     initiative_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["id"], condition=models.Q(version__isnull=True),
+                                name="obs_catchange_unstamped")]
 
     def __str__(self) -> str:
         return f"{self.version}: {self.initiative_id}"

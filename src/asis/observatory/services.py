@@ -139,10 +139,12 @@ def initiatives_bulk_create(
         for model, rows in zip((*through, InitiativeOrganisation, InitiativeRevision),
                                (region_rows, challenge_rows, axis_rows, org_rows, revisions), strict=True):
             model.objects.bulk_create(rows, batch_size=2000)
-        audit_record(action=action, actor=actor, after={"count": len(created), "ids": [i.pk for i in created]})
         ids = [i.pk for i in created]
         for start in range(0, len(ids), 1000):
             index_initiatives(index_prefetch(Initiative.objects.filter(pk__in=ids[start:start + 1000])))
+        # Last: appending to the audit chain locks it until commit (core.audit), so every other
+        # writer's save would otherwise wait for the whole search indexing of the import.
+        audit_record(action=action, actor=actor, after={"count": len(created), "ids": ids})
     return created
 
 

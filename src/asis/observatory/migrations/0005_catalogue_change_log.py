@@ -6,11 +6,15 @@ in the same transaction, whatever wrote it (services, imports, admin, bulk updat
 relabelling of an organisation's type, a challenge's or axis's code or a region's code/country
 records every initiative linked to it.
 
-PostgreSQL: a BEFORE STATEMENT trigger bumps the counter first (taking the row's lock before any
-row of the statement is locked, so writers always queue on it in the same order, and versions
-become visible in commit order); an AFTER STATEMENT trigger logs the touched ids from the
-transition tables (one row per initiative and statement, not per row). SQLite (one writer at a
-time) has row triggers only.
+PostgreSQL: an AFTER STATEMENT trigger logs the touched ids from the transition tables (one row
+per initiative and statement, not per row) with version NULL, and files the transaction in
+``observatory_cataloguepending``. A deferred constraint trigger on that table runs at commit, once
+per transaction: it bumps the counter and stamps the transaction's rows with the new version. The
+counter's row lock is taken there, so concurrent writers only queue for the moment between that
+trigger and their commit (never for a whole import), and versions still become visible in commit
+order. Only the writing transaction can see its NULL rows (MVCC), so the stamp needs no
+transaction id on them, and a rollback (or a rolled-back savepoint) takes them away. SQLite (one
+writer at a time) has row triggers that write the version at once.
 """
 
 from django.db import migrations, models
@@ -34,53 +38,75 @@ RELABELLED = [
 BUMP = ("INSERT INTO observatory_catalogueversion (id, version, pruned_through) VALUES (1, 1, 0) "
         "ON CONFLICT (id) DO UPDATE SET version = observatory_catalogueversion.version + 1")
 
+PENDING = "observatory_cataloguepending"
+STAMP = "observatory_catalogue_stamp"  # the constraint trigger: SET CONSTRAINTS can name it
+
 PG_FUNCTIONS = f"""
-CREATE OR REPLACE FUNCTION observatory_catalogue_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE TABLE {PENDING} (txid bigint PRIMARY KEY);
+
+-- Files this transaction for its stamp at commit (a no-op when it already is).
+CREATE OR REPLACE FUNCTION observatory_catalogue_pending() RETURNS void LANGUAGE sql AS $$
+  INSERT INTO {PENDING} (txid) VALUES (pg_current_xact_id()::text::bigint) ON CONFLICT (txid) DO NOTHING
+$$;
+
+-- At commit (deferred): the only place that takes the counter's row lock.
+CREATE OR REPLACE FUNCTION observatory_catalogue_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE v bigint;
 BEGIN
-  {BUMP};
+  {BUMP} RETURNING version INTO v;
+  -- NULL rows of other transactions are invisible here (uncommitted) or do not exist (stamped
+  -- before their commit): these are this transaction's.
+  UPDATE observatory_cataloguechange SET version = v WHERE version IS NULL;
+  DELETE FROM {PENDING} WHERE txid = NEW.txid;  -- a later write in this transaction files it again
   RETURN NULL;
 END $$;
 
 CREATE OR REPLACE FUNCTION observatory_catalogue_log() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE v bigint;
+DECLARE n bigint; logged bigint := 0;
 BEGIN
-  SELECT version INTO v FROM observatory_catalogueversion WHERE id = 1;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
     EXECUTE format('INSERT INTO observatory_cataloguechange (version, initiative_id) '
-                   'SELECT DISTINCT $1, %I FROM new_rows', TG_ARGV[0]) USING v;
+                   'SELECT DISTINCT NULL::bigint, %I FROM new_rows', TG_ARGV[0]);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    logged := logged + n;
   END IF;
   IF TG_OP IN ('DELETE', 'UPDATE') THEN
     EXECUTE format('INSERT INTO observatory_cataloguechange (version, initiative_id) '
-                   'SELECT DISTINCT $1, o.%I FROM old_rows o', TG_ARGV[0]) USING v;
+                   'SELECT DISTINCT NULL::bigint, o.%I FROM old_rows o', TG_ARGV[0]);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    logged := logged + n;
+  END IF;
+  IF logged > 0 THEN
+    PERFORM observatory_catalogue_pending();
   END IF;
   RETURN NULL;
 END $$;
 
 -- TG_ARGV: link table, link column, watched columns...
 CREATE OR REPLACE FUNCTION observatory_catalogue_relabel() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE v bigint; changed boolean; cond text := 'false'; i int;
+DECLARE n bigint; cond text := 'false'; i int;
 BEGIN
   FOR i IN 2 .. TG_NARGS - 1 LOOP
     cond := cond || format(' OR n.%1$I IS DISTINCT FROM o.%1$I', TG_ARGV[i]);
   END LOOP;
-  EXECUTE 'SELECT EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON n.id = o.id WHERE ' || cond || ')'
-    INTO changed;
-  IF changed THEN
-    {BUMP} RETURNING version INTO v;
-    EXECUTE format('INSERT INTO observatory_cataloguechange (version, initiative_id) '
-                   'SELECT DISTINCT $1, l.initiative_id FROM %I l JOIN new_rows n ON l.%I = n.id '
-                   'JOIN old_rows o ON n.id = o.id WHERE ' || cond, TG_ARGV[0], TG_ARGV[1]) USING v;
+  EXECUTE format('INSERT INTO observatory_cataloguechange (version, initiative_id) '
+                 'SELECT DISTINCT NULL::bigint, l.initiative_id FROM %I l JOIN new_rows n ON l.%I = n.id '
+                 'JOIN old_rows o ON n.id = o.id WHERE ' || cond, TG_ARGV[0], TG_ARGV[1]);
+  GET DIAGNOSTICS n = ROW_COUNT;
+  IF n > 0 THEN
+    PERFORM observatory_catalogue_pending();
   END IF;
   RETURN NULL;
 END $$;
+
+CREATE CONSTRAINT TRIGGER {STAMP} AFTER INSERT ON {PENDING}
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION observatory_catalogue_stamp();
 """
 
 
 def _pg_triggers() -> list[str]:
     sql = [PG_FUNCTIONS]
     for table, column in TRACKED:
-        sql.append(f"CREATE TRIGGER {table}_cat_bump BEFORE INSERT OR UPDATE OR DELETE ON {table} "
-                   "FOR EACH STATEMENT EXECUTE FUNCTION observatory_catalogue_bump()")
         for event, refs in (("INSERT", "NEW TABLE AS new_rows"), ("DELETE", "OLD TABLE AS old_rows"),
                             ("UPDATE", "NEW TABLE AS new_rows OLD TABLE AS old_rows")):
             sql.append(f"CREATE TRIGGER {table}_cat_{event.lower()} AFTER {event} ON {table} "
@@ -117,7 +143,7 @@ def _sqlite_triggers() -> list[str]:
 
 
 def _names() -> list[tuple[str, str]]:
-    names = [(f"{t}_cat_{e}", t) for t, _c in TRACKED for e in ("bump", "insert", "delete", "update")]
+    names = [(f"{t}_cat_{e}", t) for t, _c in TRACKED for e in ("insert", "delete", "update")]
     return names + [(f"{t}_cat_relabel", t) for t, *_rest in RELABELLED]
 
 
@@ -134,11 +160,13 @@ def backwards(apps, schema_editor):
     for name, table in _names():
         if vendor == "postgresql":
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-        elif vendor == "sqlite" and not name.endswith("_bump"):
+        elif vendor == "sqlite":
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
     if vendor == "postgresql":
-        for function in ("bump", "log", "relabel"):
+        schema_editor.execute(f"DROP TABLE IF EXISTS {PENDING}")  # with its constraint trigger
+        for function in ("stamp", "log", "relabel"):
             schema_editor.execute(f"DROP FUNCTION IF EXISTS observatory_catalogue_{function}()")
+        schema_editor.execute("DROP FUNCTION IF EXISTS observatory_catalogue_pending()")
 
 
 class Migration(migrations.Migration):
@@ -161,9 +189,13 @@ class Migration(migrations.Migration):
             name="CatalogueChange",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("version", models.BigIntegerField(db_index=True)),
+                ("version", models.BigIntegerField(db_index=True, null=True)),
                 ("initiative_id", models.BigIntegerField()),
             ],
+            options={
+                "indexes": [models.Index(condition=models.Q(("version__isnull", True)), fields=["id"],
+                                         name="obs_catchange_unstamped")],
+            },
         ),
         migrations.RunPython(forwards, backwards),
     ]
