@@ -104,19 +104,9 @@ class ReplaceDeviceForm(CurrentPasswordForm, TokenForm):
     """Set-up while an authenticator is already on: the new app's code and the current password."""
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(CurrentPasswordForm):
     password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     confirm = forms.BooleanField(label=_("I understand that this cannot be undone."))
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def clean_password(self) -> str:
-        password: str = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("The password is not correct."))
-        return password
 
 
 class ApiTokenForm(forms.Form):
