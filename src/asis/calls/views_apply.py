@@ -42,11 +42,6 @@ from asis.calls.uploads import attachment_add, attachment_delete, max_bytes, max
 from asis.calls.web import current_language, form_add_errors
 from asis.core.clientip import client_ip
 
-
-def _client_ip(request: HttpRequest) -> str:
-    return client_ip(request)
-
-
 # --- self-assessment ---------------------------------------------------------------------------
 
 def _linked_call(value: Any) -> Call | None:
@@ -61,7 +56,7 @@ def self_assessment(request: HttpRequest) -> HttpResponse:
     call = _linked_call(request.POST.get("call") if request.method == "POST" else request.GET.get("call"))
     form = SelfAssessmentForm(request.POST or None, grid=sa.grid(), language=language)
     if request.method == "POST" and form.is_valid():
-        if sa.rate_limit_exceeded(_client_ip(request)):
+        if sa.rate_limit_exceeded(client_ip(request)):
             return render(request, "calls/apply/rate_limited.html", status=429)
         try:
             assessment = sa.self_assessment_create(
