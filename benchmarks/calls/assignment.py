@@ -1,12 +1,12 @@
 """Time the automatic assignment of evaluators on a large call: the engine alone and the service.
 
-    .venv/bin/python benchmarks/calls/assignment.py [--applications 5000] [--evaluators 300] [--k 3]
+    .venv/bin/python benchmarks/calls/review/assignment.py [--applications 5000] [--evaluators 300] [--k 3]
                                                     [--conflicts 0.02] [--repeat 3] [--no-service]
 
 1. Engine only (``asis.engines.assignment.assign``): N applications x E evaluators, k per
    application, a random share of conflicted pairs, random expertise costs on half the
    applications; best of ``--repeat`` runs. Target: <= 10 s.
-2. Service (``asis.calls.assignment.assignments_auto``) on SQLite (``var/bench-assign.sqlite3``,
+2. Service (``asis.calls.review.assignment.assignments_auto``) on SQLite (``var/bench-assign.sqlite3``,
    built once and found again by the call's title): read the call, run the engine, bulk-create the
    assignments with one audit entry, one e-mail per evaluator (local memory backend). The
    assignments are deleted before each run.
@@ -103,8 +103,8 @@ def build(n: int, m: int, share: float, seed: int):  # noqa: ANN201
 
 def service(n: int, m: int, share: float, seed: int, repeat: int) -> dict[str, object]:
     setup_django("bench-assign.sqlite3")
-    from asis.calls.assignment import assignment_inputs, assignments_auto
     from asis.calls.models import Assignment
+    from asis.calls.review.assignment import assignment_inputs, assignments_auto
 
     start = time.perf_counter()
     call, manager = build(n, m, share, seed)

@@ -1,7 +1,7 @@
 """Load test: the results page of a large call under 20 concurrent programme managers.
 
-    .venv/bin/python benchmarks/calls/results.py                    # build the call, compute once
-    .venv/bin/python benchmarks/calls/results.py --serve            # prints {"call_id", "sessionid"}
+    .venv/bin/python benchmarks/calls/results/services.py                    # build the call, compute once
+    .venv/bin/python benchmarks/calls/results/services.py --serve            # prints {"call_id", "sessionid"}
     ASIS_DATABASE_URL=sqlite:///var/bench-calls.sqlite3 .venv/bin/asis serve --port 8766 &
     CALL_ID=... SESSIONID=... .venv/bin/locust -f benchmarks/calls/locustfile.py --headless \
         -u 20 -r 5 -t 60s --host http://127.0.0.1:8766 --csv benchmarks/calls/results-locust

@@ -1,7 +1,7 @@
 """Time a call's full results recomputation and the results page, on a large call.
 
-    .venv/bin/python benchmarks/calls/results.py [--applications 5000] [--evaluators 300] [--reviews 3]
-    ASIS_BENCH_DB=postgres://asis:asis@127.0.0.1:5432/asis_bench .venv/bin/python benchmarks/calls/results.py
+    .venv/bin/python benchmarks/calls/results/services.py [--applications 5000] [--evaluators 300] [--reviews 3]
+    ASIS_BENCH_DB=postgres://asis:asis@127.0.0.1:5432/asis_bench .venv/bin/python benchmarks/calls/results/services.py
 
 Builds (once; found again by its title on the next run) a call in evaluation with N eligible,
 submitted applications, E evaluators and R submitted reviews per application on the 11 criteria
@@ -114,7 +114,7 @@ def main() -> None:
     from django.utils import translation
 
     from asis.calls.models import ReviewScore
-    from asis.calls.results import call_results_compute
+    from asis.calls.results.services import call_results_compute
 
     started = time.monotonic()
     call, manager = build(args.applications, args.evaluators, args.reviews, args.seed)

@@ -6,7 +6,7 @@ from typing import Any
 
 from asis.accounts.models import Membership, Organisation, Role
 from asis.calls.models import Application
-from asis.calls.reviews import criteria_of
+from asis.calls.review.services import criteria_of
 from tests.calls.helpers import assign, make_application, make_call, make_evaluator
 from tests.conftest import make_org, make_user
 

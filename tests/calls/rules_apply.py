@@ -29,8 +29,8 @@ def _application(w: Any, *, submitted: bool) -> Any:
 
 
 def _token(w: Any) -> dict[str, Any]:
+    from asis.calls.apply.selfassessment import grid
     from asis.calls.models import SelfAssessment
-    from asis.calls.selfassessment import grid
 
     answers = {c.id: 1 if c.id == "programme_relevance" else 3 for c in grid().criteria}
     return {"token": SelfAssessment.objects.create(project_title="Rules", answers=answers).token}

@@ -18,7 +18,7 @@ def _world_call(w: Any) -> Any:
     """A call of world.org in evaluation, with one eligible, scored application (assigned to the
     world's evaluator) and a computed ResultSet; built once per world."""
     from asis.calls.models import Application, Call
-    from asis.calls.results import call_results_compute
+    from asis.calls.results.services import call_results_compute
     from tests.calls.helpers import (
         assign,
         make_application,

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from asis.calls.models import Application, ConflictOfInterest
-from asis.calls.results import call_results_compute
+from asis.calls.results.services import call_results_compute
 from tests.calls.helpers import assign, make_application, make_call, make_evaluator, score_review
 from tests.calls.results_fixtures import full_scores
 

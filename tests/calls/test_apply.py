@@ -291,7 +291,7 @@ def test_submit_sets_time_digest_audit_and_mails_a_receipt(world):
     assert application.status == Application.Status.SUBMITTED
     assert application.submitted_at is not None
     assert re.fullmatch(r"[0-9a-f]{64}", application.receipt_digest)
-    from asis.calls.applications import application_content, content_digest
+    from asis.calls.apply.services import application_content, content_digest
 
     assert content_digest(application_content(application)) == application.receipt_digest
     assert len(mail.outbox) == 1
@@ -393,7 +393,7 @@ def test_applicant_never_sees_evaluators(world):
 
 
 def test_reference_is_unique_even_on_collision(world, monkeypatch):
-    from asis.calls import applications
+    from asis.calls.apply import services as applications
 
     call = make_call(world.org, phase="open")
     draws = iter([f"C{call.pk}-00001", f"C{call.pk}-00001", f"C{call.pk}-00002"])

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from asis.calls import uploads
+from asis.calls.apply import uploads
 from asis.calls.models import Application, Attachment
 from asis.core.models import AuditEntry
 from tests.calls.helpers import assign, make_application, make_call, make_evaluator

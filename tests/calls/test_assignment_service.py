@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 from django.urls import reverse
 
-from asis.calls import assignment as asg
 from asis.calls.models import Application, Assignment, ConflictOfInterest, Evaluator, Notification
+from asis.calls.review import assignment as asg
 from asis.core.models import AuditEntry, Job
 from tests.calls.helpers import assign, make_application, make_call, make_evaluator, score_review
 from tests.calls.review_fixtures import evaluator_user

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from asis.calls import builder
+from asis.calls.builder import services as builder
 from asis.calls.models import Call, CallVersion
 from asis.core.models import AuditEntry
 from asis.regions.models import Region

@@ -9,8 +9,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from asis.calls import letters
-from asis.calls.decisions import (
+from asis.calls.models import Application, Call, DecisionLetter, FundedProject, Notification
+from asis.calls.results import letters
+from asis.calls.results.decisions import (
     DecisionInput,
     decision_reason,
     decision_record,
@@ -18,8 +19,7 @@ from asis.calls.decisions import (
     decisions_record,
     decisions_send,
 )
-from asis.calls.models import Application, Call, DecisionLetter, FundedProject, Notification
-from asis.calls.results import call_results_compute
+from asis.calls.results.services import call_results_compute
 from asis.core.models import AuditEntry
 from asis.observatory.models import Initiative
 from tests.calls.results_fixtures import scored_call

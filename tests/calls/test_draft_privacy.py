@@ -224,7 +224,7 @@ def test_evaluators_never_see_drafts_even_shared(world):
 
 def test_audit_and_email_logs_do_not_reveal_a_draft_to_the_calls_managers(world):
     from asis.accounts.models import Role
-    from asis.calls import applications as svc
+    from asis.calls.apply import services as svc
     from tests.conftest import make_org
     from tests.factories import MembershipFactory
 

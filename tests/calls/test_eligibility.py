@@ -7,8 +7,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from asis.calls.eligibility import eligibility_record
 from asis.calls.models import Application, EligibilityCheck, Notification
+from asis.calls.review.eligibility import eligibility_record
 from asis.core.models import AuditEntry
 from tests.calls.helpers import make_application, make_call
 

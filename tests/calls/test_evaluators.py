@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 
 from asis.accounts.models import Membership, Role, User
-from asis.calls import evaluators as ev
 from asis.calls.models import (
     ApplicationPartner,
     Assignment,
@@ -16,6 +15,7 @@ from asis.calls.models import (
     Notification,
     Review,
 )
+from asis.calls.review import evaluators as ev
 from asis.core.models import AuditEntry
 from tests.calls.helpers import assign, make_application, make_evaluator, score_review
 from tests.calls.review_fixtures import evaluator_user, scenario
@@ -206,7 +206,7 @@ def test_manage_evaluators_page_lists_load(world, django_assert_max_num_queries)
 
 
 def test_large_calls_take_the_application_by_reference(world, monkeypatch):
-    from asis.calls import forms_review
+    from asis.calls.review import forms as forms_review
 
     s = scenario(world)
     monkeypatch.setattr(forms_review, "SELECT_LIMIT", 0)

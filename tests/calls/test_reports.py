@@ -8,9 +8,9 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from asis.calls import reports
 from asis.calls.models import ConsensusScore, Review, ReviewScore
-from asis.calls.results import call_results_compute
+from asis.calls.results import reports
+from asis.calls.results.services import call_results_compute
 from tests.calls.results_fixtures import scored_call
 
 pytestmark = pytest.mark.django_db

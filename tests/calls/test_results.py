@@ -13,7 +13,7 @@ from django.urls import reverse
 from asis.calls import adapters
 from asis.calls.jobs import results_job
 from asis.calls.models import Application, ConflictOfInterest, ResultSet, ReviewScore
-from asis.calls.results import ResultsError, call_results_compute, is_stale, whatif
+from asis.calls.results.services import ResultsError, call_results_compute, is_stale, whatif
 from asis.core.models import AuditEntry, Job
 from tests.calls.helpers import assign, make_application, make_evaluator, score_review
 from tests.calls.results_fixtures import ORDINAL, full_scores, scored_call

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from asis.calls import reviews as rv
 from asis.calls.models import (
     ApplicationPartner,
     Attachment,
@@ -17,6 +16,7 @@ from asis.calls.models import (
     Review,
     ReviewScore,
 )
+from asis.calls.review import services as rv
 from asis.core.models import AuditEntry
 from tests.calls.helpers import assign, make_application, make_call, make_evaluator, score_review
 from tests.calls.review_fixtures import evaluator_user, full_scores, scenario

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from asis.calls import selfassessment as sa
+from asis.calls.apply import selfassessment as sa
 from asis.calls.models import Application, SelfAssessment
 from asis.core.models import AuditEntry
 from tests.calls.helpers import make_call

@@ -21,7 +21,7 @@ from django.core import mail
 from django.utils import timezone
 
 from asis.accounts.models import Membership, Role
-from asis.calls.forms_builder import localise
+from asis.calls.builder.forms import localise
 from asis.calls.models import (
     Application,
     Assignment,

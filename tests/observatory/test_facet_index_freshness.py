@@ -337,7 +337,7 @@ def test_a_funded_project_shows_in_the_catalogue(world):
     """A decision sent for an approved application publishes an initiative (funded_project_create)."""
     from decimal import Decimal
 
-    from asis.calls.decisions import DecisionInput, decisions_record, decisions_send
+    from asis.calls.results.decisions import DecisionInput, decisions_record, decisions_send
     from tests.calls.test_decisions import _decided_call
 
     call, (a, b, c), _e = _decided_call(world)

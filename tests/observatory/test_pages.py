@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from asis.accounts.models import Organisation
-from asis.observatory import charts
+from asis.core import charts
 from asis.observatory.models import Axis, Challenge, InitiativeImage
 from asis.observatory.selectors import fill_years, initiative_links, page_numbers
 from tests.conftest import make_user

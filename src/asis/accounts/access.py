@@ -54,3 +54,11 @@ def axes_username(request: Any, credentials: dict[str, Any] | None = None) -> st
     """The login name django-axes counts failures for: the email address, lower-cased."""
     value = (credentials or {}).get("username") or getattr(request, "POST", {}).get("username")
     return str(value).strip().lower() if value else None
+
+
+def audit_scope(user: Any) -> list[int] | None:
+    """Whose audit entries ``user`` may read: ``None`` for all (platform admins), else the ids of
+    the organisations they manage programmes for (an empty list: none, the page is not theirs)."""
+    if user.is_platform_admin:
+        return None
+    return list(organisations_for(user, [Role.PROGRAMME_MANAGER]).values_list("pk", flat=True))

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.errors import HttpError
 
 from asis.accounts.access import access_organisation, organisations_for
+from asis.accounts.api_auth import TwoFactorRequired
 from asis.accounts.models import Organisation
-from asis.core.api_base import ProblemOut, api
+from asis.accounts.two_factor import ENROL
+from asis.core.api_base import ProblemOut, api, problem
 
 
 class MembershipOut(Schema):
@@ -83,3 +86,14 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> Organisat
         return access_organisation(request.user, organisation_id)
     except Exception as exc:
         raise HttpError(404, "No such organisation") from exc
+
+
+@api.exception_handler(TwoFactorRequired)
+def on_two_factor_required(request: HttpRequest, exc: TwoFactorRequired) -> HttpResponse:
+    if exc.refusal == ENROL:
+        detail = _("Your role requires two-factor authentication: set it up on the web (My account, "
+                   "Security) before using the API with this session or with a personal token.")
+    else:
+        detail = _("This session has not passed the two-factor check yet: enter a code from your "
+                   "authenticator app on the web, or use a personal token.")
+    return problem(request, 403, _("Two-factor authentication required"), detail)

@@ -22,11 +22,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 from ninja.errors import HttpError
 
-from asis.calls import access, exports_results
-from asis.calls import results as result_svc
+from asis.calls import access
 from asis.calls.models import Application, Call, DecisionLetter
+from asis.calls.results import exports as exports_results
+from asis.calls.results import services as result_svc
 from asis.core.api_base import ProblemOut, api
-from asis.observatory.exports import ATTRIBUTION, LICENCE
+from asis.core.opendata import ATTRIBUTION, LICENCE
 
 TAGS = ["calls"]
 

@@ -23,7 +23,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from asis.accounts.models import Membership, Organisation, Role, User
-from asis.calls.builder import call_snapshot
+from asis.calls.builder.services import call_snapshot
 from asis.calls.models import (
     Application,
     Assignment,

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from asis.calls import assignment
 from asis.calls.access import managed_call_of_job
+from asis.calls.review import assignment
 from asis.core.jobs import JobError, Reporter, job_handler
 from asis.core.models import Job
 
@@ -34,9 +34,9 @@ def assign_job(job: Job, report: Reporter) -> dict[str, Any]:
 
 @job_handler("calls.results")
 def results_job(job: Job, report: Reporter) -> dict[str, Any]:
-    """Compute a call's results (``asis.calls.results.call_results_compute``) for the job's owner,
+    """Compute a call's results (``asis.calls.results.services.call_results_compute``) for the job's owner,
     who must still manage the call when the job runs."""
-    from asis.calls.results import ResultsError, call_results_compute
+    from asis.calls.results.services import ResultsError, call_results_compute
 
     owner, call = _owner_and_call(job)
     try:
@@ -49,10 +49,10 @@ def results_job(job: Job, report: Reporter) -> dict[str, Any]:
 
 @job_handler("calls.decisions_send")
 def decisions_send_job(job: Job, report: Reporter) -> dict[str, Any]:
-    """Write and send the decision letters of a call (``asis.calls.decisions.decisions_send``)."""
+    """Write and send the decision letters of a call (``asis.calls.results.decisions.decisions_send``)."""
     from django.core.exceptions import ValidationError
 
-    from asis.calls.decisions import decisions_send
+    from asis.calls.results.decisions import decisions_send
 
     owner, call = _owner_and_call(job)
     try:

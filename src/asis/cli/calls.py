@@ -70,8 +70,8 @@ def _list(args: argparse.Namespace) -> int:
 
 def _on_call(args: argparse.Namespace, description: str, work: Any, show: Any) -> int:
     """Run ``work(user, call, report)`` for the call's manager named by ``--as``; ``show`` prints."""
-    from asis.calls.assignment import AssignmentError
-    from asis.calls.results import ResultsError
+    from asis.calls.results.services import ResultsError
+    from asis.calls.review.assignment import AssignmentError
 
     found = _manager_and_call(args)
     if found is None:
@@ -90,7 +90,7 @@ def _on_call(args: argparse.Namespace, description: str, work: Any, show: Any) -
 
 def _assign(args: argparse.Namespace) -> int:
     _django.setup()
-    from asis.calls.assignment import assignments_auto
+    from asis.calls.review.assignment import assignments_auto
 
     def show(summary: dict[str, Any]) -> None:
         for key, value in summary.items():
@@ -102,7 +102,7 @@ def _assign(args: argparse.Namespace) -> int:
 
 def _results(args: argparse.Namespace) -> int:
     _django.setup()
-    from asis.calls.results import call_results_compute
+    from asis.calls.results.services import call_results_compute
 
     def show(result: Any) -> None:
         console.print(f"  result set: {result.pk}")

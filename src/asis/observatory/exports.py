@@ -34,15 +34,18 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from asis.core.links import is_safe_link
+from asis.core.opendata import (
+    ATTRIBUTION,
+    BOUNDARIES_ATTRIBUTION,
+    LICENCE,
+    LICENCE_NAME,
+    LICENCE_URL,
+    spreadsheet_safe,
+)
 from asis.observatory.filters import CatalogueQuery, apply
 from asis.observatory.models import Initiative, InitiativeOrganisation
 from asis.regions.models import Region
 
-LICENCE = "CC-BY-4.0"
-LICENCE_NAME = "Creative Commons Attribution 4.0 International"
-LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
-ATTRIBUTION = "ASIS Observatory contributors"
-BOUNDARIES_ATTRIBUTION = "© EuroGeographics for the administrative boundaries"
 CHUNK_SIZE = 500
 _UNUSED_IN_LISTS = ("description", "results", "pillar_need", "pillar_collaboration", "pillar_impact",
                     "moderation_reason", "target_groups", "funding_sources")
@@ -57,7 +60,6 @@ COLUMNS = (
     "regions", "countries", "challenges", "axes", "lead_organisations", "partner_organisations", "funders",
     "latitude", "longitude", "budget_eur", "people_reached", "links", "licence", "published_at",
 )
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 XLSX_MAX_CELL = 32_767
 _DIGITS = re.compile(r"^[0-9]{1,18}$")
@@ -204,13 +206,6 @@ def flat_row(record: Mapping[str, Any]) -> list[Any]:
 
 
 # --- cell safety -------------------------------------------------------------------------------
-
-def spreadsheet_safe(value: Any) -> Any:
-    """Neutralise formula injection: text starting with = + - @ tab or CR gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
 
 def _csv_cell(value: Any) -> Any:
     if value is None:

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
 from asis.accounts.models import Organisation
-from asis.observatory import charts, filters, selectors
+from asis.core import charts
+from asis.observatory import filters, selectors
 from asis.observatory.filters import CatalogueQuery
 from asis.observatory.models import Initiative
 from asis.regions.loader import ATTRIBUTION as BOUNDARIES_ATTRIBUTION

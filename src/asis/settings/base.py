@@ -255,3 +255,7 @@ CSRF_FAILURE_VIEW = "asis.core.views.csrf_failure"
 WHITENOISE_USE_FINDERS = env_bool("SERVE_STATIC_FROM_FINDERS", True)
 ASIS_JOB_MODULES = env_list("JOB_MODULES", [])
 WHITENOISE_AUTOREFRESH = env_bool("STATIC_AUTOREFRESH", True)
+
+# The core names the parts other apps provide by dotted path, so it imports no app.
+API_AUTHENTICATION_CLASSES = ["asis.accounts.api_auth.BearerToken", "asis.accounts.api_auth.VerifiedSession"]
+AUDIT_LOG_SCOPE = "asis.accounts.access.audit_scope"

@@ -23,21 +23,24 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from asis.calls import adapters, charts_results, exports_results, letters, reports
-from asis.calls import decisions as decision_svc
-from asis.calls import results as result_svc
+from asis.calls import adapters
 from asis.calls.access import (
     access_managed_application,
     access_managed_call,
     access_own_application,
 )
-from asis.calls.forms_results import (
+from asis.calls.models import Application, Call, DecisionLetter
+from asis.calls.results import charts as charts_results
+from asis.calls.results import decisions as decision_svc
+from asis.calls.results import exports as exports_results
+from asis.calls.results import letters, reports
+from asis.calls.results import services as result_svc
+from asis.calls.results.forms import (
     DecisionsForm,
     LetterTemplatesForm,
     PrefillForm,
     language_choice,
 )
-from asis.calls.models import Application, Call, DecisionLetter
 from asis.calls.web import flash_errors
 from asis.core.jobs import job_start
 from asis.core.models import Job
@@ -96,7 +99,7 @@ def _static_sections(call: Call, result: Any, language: str) -> str:
     """The sections that depend only on the (immutable) result set and the language — calibration,
     agreement, SMAA, portfolio, distribution, the what-if form — rendered once and cached, so a
     request renders only the ranking page it asks for."""
-    key = f"asis.calls.results.static.{result.pk}.{result.inputs_digest}.{language}"
+    key = f"asis.calls.results.services.static.{result.pk}.{result.inputs_digest}.{language}"
     html = cache.get(key)
     if html is not None:
         return mark_safe(html)  # noqa: S308  # nosec B308 B703  # our own template's output, escaped when rendered
@@ -338,7 +341,7 @@ def funded_list(request: HttpRequest) -> HttpResponse:
     language = get_language() or "en"
     page = Paginator(exports_results.funded_projects(), PAGE_SIZE).get_page(request.GET.get("page"))
     records = [exports_results.funded_record(p, language) for p in page.object_list]
-    from asis.observatory.exports import ATTRIBUTION, LICENCE_URL
+    from asis.core.opendata import ATTRIBUTION, LICENCE_URL
 
     return render(request, "calls/results/funded_list.html", {"page": page, "records": records,
                                                               "licence_url": LICENCE_URL, "attribution": ATTRIBUTION})

@@ -1,7 +1,7 @@
 """The panel (moderation) view of a call: evaluators' scores side by side, disagreement flags and
 consensus scores set by the moderator with a reason.
 
-Evaluators appear as "Evaluator 1/2/3" (the numbering of :func:`asis.calls.reviews.pseudonyms`);
+Evaluators appear as "Evaluator 1/2/3" (the numbering of :func:`asis.calls.review.services.pseudonyms`);
 programme managers may reveal identities. An application is flagged on a criterion when the
 spread (max - min) of the submitted scores exceeds half the scale range, or one evaluator lies
 that far from the median of the others (``asis.engines.agreement.disagreement_flags``).
@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from asis.calls.models import Application, Assignment, Call, ConsensusScore, Review, ReviewScore
-from asis.calls.reviews import CriterionView, criteria_of
+from asis.calls.review.services import CriterionView, criteria_of
 from asis.core.audit import audit_record
 from asis.engines.agreement import disagreement_flags
 

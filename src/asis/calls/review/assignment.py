@@ -20,9 +20,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from asis.calls.evaluators import conflicted_pairs
 from asis.calls.models import Application, Assignment, Call, Evaluator, Review
 from asis.calls.notifications import notify
+from asis.calls.review.evaluators import conflicted_pairs
 from asis.core.audit import audit_record
 from asis.core.jobs import Reporter
 from asis.core.models import Job

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from asis.calls import views_apply as views
+from asis.calls.apply import views
 
 urlpatterns = [
     path("self-assessment/", views.self_assessment, name="self_assessment"),

@@ -20,12 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from asis.calls import applications as svc
-from asis.calls import selfassessment as sa
 from asis.calls.access import access_managed_application, access_managed_call, access_public_call
-from asis.calls.downloads import attachment_delivery
-from asis.calls.eligibility import eligibility_record, latest_check
-from asis.calls.forms_apply import (
+from asis.calls.apply import selfassessment as sa
+from asis.calls.apply import services as svc
+from asis.calls.apply.downloads import attachment_delivery
+from asis.calls.apply.forms import (
     ApplicationForm,
     AttachmentForm,
     CoApplicantForm,
@@ -36,9 +35,10 @@ from asis.calls.forms_apply import (
     SelfAssessmentForm,
     open_calls,
 )
+from asis.calls.apply.uploads import attachment_add, attachment_delete, max_bytes, max_count
 from asis.calls.models import Application, Call, SelfAssessment
 from asis.calls.pdf import render_pdf
-from asis.calls.uploads import attachment_add, attachment_delete, max_bytes, max_count
+from asis.calls.review.eligibility import eligibility_record, latest_check
 from asis.calls.web import current_language, form_add_errors
 from asis.core.clientip import client_ip
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from asis.accounts.models import Organisation
-from asis.calls import builder
+from asis.calls.builder import services as builder
 from asis.calls.models import Call, _timezone_choices
 from asis.observatory.models import Challenge
 from asis.regions.models import COUNTRIES, Region

@@ -21,7 +21,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from asis.calls.models import FundedProject, ResultSet
-from asis.observatory.exports import ATTRIBUTION, LICENCE, LICENCE_URL, spreadsheet_safe
+from asis.core.opendata import ATTRIBUTION, LICENCE, LICENCE_URL, spreadsheet_safe
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FUNDED_COLUMNS = ("id", "title", "organisation", "region", "country", "call", "call_id", "amount_eur", "year",

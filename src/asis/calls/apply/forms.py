@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from asis.accounts.models import Organisation
-from asis.calls.applications import LOGIC_MODEL_KEYS
+from asis.calls.apply.services import LOGIC_MODEL_KEYS
+from asis.calls.apply.uploads import max_bytes
 from asis.calls.models import Application, Attachment, Call
-from asis.calls.uploads import max_bytes
 from asis.engines.grids import Grid
 from asis.observatory.models import Challenge
 from asis.regions.models import Region

@@ -15,9 +15,9 @@ from typing import Any
 from django.http import Http404
 
 from asis.calls.access import applications_of, calls_managed_by
-from asis.calls.applications import access_viewable_application
+from asis.calls.apply.services import access_viewable_application
+from asis.calls.apply.uploads import CONTENT_TYPES
 from asis.calls.models import Attachment
-from asis.calls.uploads import CONTENT_TYPES
 from asis.core.docmeta import strip_metadata
 
 _KIND_OF_TYPE = {content_type: kind for kind, content_type in CONTENT_TYPES.items()}

@@ -24,10 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from asis.calls import letters
 from asis.calls.models import Application, Call, DecisionLetter, FundedProject, ResultSet
 from asis.calls.notifications import notify
 from asis.calls.pdf import render_pdf
+from asis.calls.results import letters
 from asis.core.audit import audit_record
 
 CENT = Decimal("0.01")

@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from asis.accounts.models import Organisation
-from asis.calls import builder
 from asis.calls.access import access_managed_call, access_public_call, manager_visible
-from asis.calls.forms_builder import (
+from asis.calls.builder import services as builder
+from asis.calls.builder.forms import (
     CallCreateForm,
     ChecklistFormSet,
     EvaluationForm,

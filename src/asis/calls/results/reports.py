@@ -14,9 +14,11 @@ from typing import Any
 from django.db.models import Count
 from django.utils import translation
 
-from asis.calls import adapters, charts_results, results
+from asis.calls import adapters
 from asis.calls.models import Application, Call, ConsensusScore, Review, ReviewScore
 from asis.calls.pdf import render_pdf
+from asis.calls.results import charts
+from asis.calls.results import services as results
 
 RANKING_LIMIT = 200
 
@@ -71,7 +73,7 @@ def application_report_context(application: Application, language: str) -> dict[
                  "max": grid.scale_of(c).maximum, "aggregated": aggregated.get(c.id),
                  "scores": [per_evaluator[a].get(c.id) for a in evaluators]}
                 for c, w in zip(grid.criteria, grid.weights, strict=True)]
-    radar = charts_results.radar([(c["label"], c["aggregated"] or 0.0, c["min"], c["max"]) for c in criteria
+    radar = charts.radar([(c["label"], c["aggregated"] or 0.0, c["min"], c["max"]) for c in criteria
                                   if c["weight"] > 0])
     consensus = [{"criterion": labels.get(c.criterion, c.criterion), "score": c.score, "reason": anonymise(c.reason,
                                                                                                            identities)}
@@ -114,8 +116,8 @@ def call_report_context(call: Call, language: str) -> dict[str, Any]:
             "ranking_limit": RANKING_LIMIT, "status_rows": status_rows, "eligibility_rows": eligibility_rows,
             "decision_rows": decision_rows, "constraints": call.portfolio_constraints or {},
             "agreement": data.get("agreement", {}), "portfolio": data.get("portfolio", {}),
-            "region_chart": charts_results.amounts_chart(distribution.get("region", []), "funded"),
-            "challenge_chart": charts_results.amounts_chart(distribution.get("challenge", []), "funded")}
+            "region_chart": charts.amounts_chart(distribution.get("region", []), "funded"),
+            "challenge_chart": charts.amounts_chart(distribution.get("challenge", []), "funded")}
 
 
 def call_report_pdf(call: Call, language: str) -> bytes:

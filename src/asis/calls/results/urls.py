@@ -3,7 +3,7 @@ reports, funded projects)."""
 
 from django.urls import path
 
-from asis.calls import views_results as v
+from asis.calls.results import views as v
 
 urlpatterns = [
     path("manage/<int:call_id>/results/", v.results, name="results"),

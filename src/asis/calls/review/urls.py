@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from asis.calls import views_review as views
+from asis.calls.review import views
 
 urlpatterns = [
     # evaluators and conflicts of interest (programme managers)

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from asis.calls import letters
-from asis.calls.decisions import DecisionInput, decision_reason
 from asis.calls.models import Application
+from asis.calls.results import letters
+from asis.calls.results.decisions import DecisionInput, decision_reason
 
 OUTCOME_CHOICES = [("", gettext_lazy("No decision yet")),
                    (Application.Decision.APPROVED, gettext_lazy("Approve")),

@@ -1,6 +1,6 @@
 """SVG chart geometry for the results pages and reports (no script, no style attribute).
 
-Bar charts reuse the observatory's geometry (``asis.observatory.charts.bar_chart``) and its
+Bar charts reuse the observatory's geometry (``asis.core.charts.bar_chart``) and its
 templates, so they look and read the same, with a data table beside each chart. The radar chart
 of an application's criterion scores is drawn by ``calls/results/_radar.html``.
 """
@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from asis.observatory.charts import Chart, bar_chart
+from asis.core.charts import Chart, bar_chart
 
 
 def amounts_chart(groups: Sequence[Mapping[str, Any]], key: str, limit: int = 15) -> Chart:

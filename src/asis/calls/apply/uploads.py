@@ -24,7 +24,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from asis.calls.applications import audit_organisation_of, lock_editable
+from asis.calls.apply.services import audit_organisation_of, lock_editable
 from asis.calls.models import Application, Attachment
 from asis.core.archives import (
     ArchiveDamaged,

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from asis.calls.models import Application, Evaluator
-from asis.calls.reviews import CriterionView
+from asis.calls.review.services import CriterionView
 from asis.observatory.models import Challenge
 
 

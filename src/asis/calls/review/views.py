@@ -21,10 +21,6 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from asis.calls import assignment as asg
-from asis.calls import evaluators as ev
-from asis.calls import panel as pnl
-from asis.calls import reviews as rv
 from asis.calls.access import (
     access_assignment,
     access_evaluator_invitation,
@@ -32,8 +28,19 @@ from asis.calls.access import (
     access_managed_call,
     assignments_of,
 )
-from asis.calls.downloads import attachment_delivery
-from asis.calls.forms_review import (
+from asis.calls.apply.downloads import attachment_delivery
+from asis.calls.models import (
+    Application,
+    Assignment,
+    ConflictOfInterest,
+    Evaluator,
+    Review,
+)
+from asis.calls.review import assignment as asg
+from asis.calls.review import evaluators as ev
+from asis.calls.review import panel as pnl
+from asis.calls.review import services as rv
+from asis.calls.review.forms import (
     AssignmentAddForm,
     ConflictRecordForm,
     ConsensusForm,
@@ -42,13 +49,6 @@ from asis.calls.forms_review import (
     InviteForm,
     ReasonForm,
     ReviewForm,
-)
-from asis.calls.models import (
-    Application,
-    Assignment,
-    ConflictOfInterest,
-    Evaluator,
-    Review,
 )
 from asis.calls.web import current_language, flash_errors, form_add_errors
 

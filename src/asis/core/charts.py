@@ -1,5 +1,5 @@
 """Server-side SVG charts: geometry only (frozen dataclasses), drawn by the templates
-``observatory/_bar_chart.html`` and ``observatory/_column_chart.html``.
+``core/_bar_chart.html`` and ``core/_column_chart.html``.
 
 No script and no ``style`` attribute: the charts render under the strict CSP, print, and read
 the same to screen readers (``role="img"`` with a title and a description, and a data table

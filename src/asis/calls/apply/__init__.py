@@ -1,0 +1,1 @@
+"""Applying: self-assessment, the application form, attachments, submission."""

@@ -1,0 +1,1 @@
+"""Building a call: criteria, weights, rules, texts, publishing."""

@@ -1,0 +1,1 @@
+"""Results and decisions: aggregation, ranking, selection, reports, letters."""

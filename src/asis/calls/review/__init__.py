@@ -1,0 +1,1 @@
+"""Reviewing: eligibility screening, evaluators, assignment, scoring, the panel."""
