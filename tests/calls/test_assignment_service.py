@@ -89,10 +89,25 @@ def test_expertise_breaks_ties(world):
 
 
 def test_infeasible_message(world):
-    call, _apps, _people = _call_with(world, apps=2, evaluators=2, k=3)
+    call, apps, _people = _call_with(world, apps=2, evaluators=2, k=3)
     response = world.client_for("manager").post(_url(call), follow=True)
-    assert "fewer than 3 evaluators without a conflict of interest" in response.content.decode()
+    page = response.content.decode()
+    # The application by its reference, never its database id, with the counts of the case.
+    assert f"Application {apps[0].reference} has only 2 evaluators without a conflict of interest" in page
+    assert "3 are needed" in page
     assert not Assignment.objects.exists()
+
+
+def test_infeasible_message_in_the_readers_language(world):
+    from django.utils import translation
+
+    call, apps, _people = _call_with(world, apps=2, evaluators=2, k=3)
+    with translation.override("de"):
+        with pytest.raises(asg.AssignmentError) as info:
+            asg.assignments_auto(actor=world.users["manager"], call=call)
+    message = str(info.value)
+    assert apps[0].reference in message
+    assert message.startswith(f"Antrag {apps[0].reference} ")
 
 
 def test_declined_and_invited_evaluators_are_not_used(world):

@@ -106,24 +106,33 @@ def test_no_applications():
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "constraint", "words"),
+    ("kwargs", "constraint", "words", "reason", "params"),
     [
-        ({"k": 3}, "k", "has only 2 evaluators"),
-        ({"k": 1, "conflicts": [("a", "x"), ("a", "y")]}, "k", "'a' has only 0"),
-        ({"k": 1, "fixed": [("a", "x")], "conflicts": [("a", "x")]}, "fixed", "conflict of interest"),
-        ({"k": 1, "fixed": [("a", "x"), ("a", "y")]}, "fixed", "already has 2 fixed"),
-        ({"k": 2, "caps": (1, 1)}, "capacity", "can take 2 applications in all"),
-        ({"k": 1, "caps": (1, 1), "fixed": [("a", "x"), ("b", "x")]}, "capacity", "above the capacity 1"),
-        ({"k": 1, "caps": (0, None), "conflicts": [("a", "y")]}, "k", "has only 0"),
+        ({"k": 3}, "k", "has only 2 evaluators", "too_few_evaluators",
+         {"application": "a", "available": 2, "needed": 3}),
+        ({"k": 1, "conflicts": [("a", "x"), ("a", "y")]}, "k", "'a' has only 0", "too_few_evaluators",
+         {"application": "a", "available": 0, "needed": 1}),
+        ({"k": 1, "fixed": [("a", "x")], "conflicts": [("a", "x")]}, "fixed", "conflict of interest",
+         "fixed_conflict", {"application": "a", "evaluator": "x"}),
+        ({"k": 1, "fixed": [("a", "x"), ("a", "y")]}, "fixed", "already has 2 fixed", "too_many_fixed",
+         {"application": "a", "fixed": 2, "needed": 1}),
+        ({"k": 2, "caps": (1, 1)}, "capacity", "can take 2 applications in all", "total_capacity",
+         {"capacity": 2, "needed": 4}),
+        ({"k": 1, "caps": (1, 1), "fixed": [("a", "x"), ("b", "x")]}, "capacity", "above the capacity 1",
+         "fixed_over_capacity", {"evaluator": "x", "fixed": 2, "capacity": 1}),
+        ({"k": 1, "caps": (0, None), "conflicts": [("a", "y")]}, "k", "has only 0", "too_few_evaluators",
+         {"application": "a", "available": 0, "needed": 1}),
     ],
 )
-def test_infeasible_named(kwargs, constraint, words):
+def test_infeasible_named(kwargs, constraint, words, reason, params):
     caps = kwargs.pop("caps", (None, None))
     specs = [EvaluatorSpec("x", capacity=caps[0]), EvaluatorSpec("y", capacity=caps[1])]
     with pytest.raises(InfeasibleError) as info:
         assign(["a", "b"], specs, **kwargs)
     assert info.value.constraint == constraint
     assert words in str(info.value)
+    # The facts a caller needs to say it in the reader's language, with its own names.
+    assert (info.value.reason, info.value.params) == (reason, params)
 
 
 def test_infeasible_found_by_lp():

@@ -180,7 +180,26 @@ def test_snapshot_diff_fields_and_translations():
              "translations": {"fr": {"title": {"text": "Fourgon", "source": "x"}}}}
     diff = snapshot_diff(before, after)
     assert [d.field for d in diff] == ["regions", "translations.fr.title"]
-    assert diff[1].label.endswith("[fr]")
+    assert diff[1].label == "Title (French)"
+
+
+@pytest.mark.django_db
+def test_snapshot_diff_names_people_organisations_and_terms_in_the_readers_language(world):
+    """Moderators read names, not ids or codes: "Submitted by: 352" and "Organisations: 88 lead"
+    were shown before."""
+    from django.utils import translation
+
+    user = world.users["member"]
+    before = {"submitted_by": None, "organisations": [], "regions": [], "stage": "idea"}
+    after = {"submitted_by": user.pk, "organisations": [[world.org.pk, "lead"]], "regions": ["AT33"],
+             "stage": "pilot"}
+    with translation.override("de"):
+        diff = {d.field: d for d in snapshot_diff(before, after)}
+    assert diff["submitted_by"].after == (user.full_name or user.email)
+    assert diff["organisations"].after == f"{world.org.name} (Federführend)"
+    assert diff["regions"].after.startswith("Tirol")
+    assert str(user.pk) not in diff["submitted_by"].after and "lead" not in diff["organisations"].after
+    assert diff["stage"].before != "idea" and diff["stage"].after != "pilot"
 
 
 def test_admin_publish_action_and_revision_admin_is_read_only(world):

@@ -15,10 +15,28 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from asis.calls.models import Application, Call, Notification
 
 logger = logging.getLogger(__name__)
+
+# What each kind of e-mail is, as the e-mail log shows it (every template in calls/email has one).
+KIND_LABELS: dict[str, Any] = {
+    "application_co_applicant": _("Added as co-applicant"),
+    "application_submitted": _("Application submitted"),
+    "application_withdrawn": _("Application withdrawn"),
+    "decision_letter": _("Decision letter"),
+    "eligibility_decided": _("Eligibility decided"),
+    "evaluator_assigned": _("Applications assigned to an evaluator"),
+    "evaluator_invited": _("Evaluator invited"),
+    "review_reopened": _("Review reopened"),
+}
+
+
+def kind_label(kind: str) -> str:
+    """The kind's name in the reader's language (a kind without a label shows as itself)."""
+    return str(KIND_LABELS.get(kind, kind))
 
 
 def notify(*, kind: str, user: Any = None, email: str = "", language: str | None = None,

@@ -237,7 +237,8 @@ def _check_feasible(n: int, m: int, k: int, allowed: np.ndarray[tuple[int, int],
     if clash:
         i, j = clash[0]
         raise InfeasibleError("fixed", f"application {app_ids[i]!r} is fixed to evaluator "
-                                       f"{eval_ids[j]!r}, who has a conflict of interest with it")
+                                       f"{eval_ids[j]!r}, who has a conflict of interest with it",
+                              reason="fixed_conflict", params={"application": app_ids[i], "evaluator": eval_ids[j]})
     usable = np.array([c is None or c > 0 for c in capacity], dtype=bool)
     per_app = (allowed & usable[None, :]).sum(axis=1)
     short = np.flatnonzero(per_app < k)
@@ -245,7 +246,8 @@ def _check_feasible(n: int, m: int, k: int, allowed: np.ndarray[tuple[int, int],
         i = int(short[0])
         raise InfeasibleError(
             "k", f"application {app_ids[i]!r} has only {int(per_app[i])} evaluators without a "
-                 f"conflict of interest (and with capacity left); {k} are needed")
+                 f"conflict of interest (and with capacity left); {k} are needed",
+            reason="too_few_evaluators", params={"application": app_ids[i], "available": int(per_app[i]), "needed": k})
     fixed_per_app = np.zeros(n, dtype=np.int64)
     fixed_per_eval = np.zeros(m, dtype=np.int64)
     for i, j in fixed:
@@ -255,16 +257,21 @@ def _check_feasible(n: int, m: int, k: int, allowed: np.ndarray[tuple[int, int],
     if over.size:
         i = int(over[0])
         raise InfeasibleError("fixed", f"application {app_ids[i]!r} already has "
-                                       f"{int(fixed_per_app[i])} fixed evaluators; only {k} are needed")
+                                       f"{int(fixed_per_app[i])} fixed evaluators; only {k} are needed",
+                              reason="too_many_fixed",
+                              params={"application": app_ids[i], "fixed": int(fixed_per_app[i]), "needed": k})
     for j, cap in enumerate(capacity):
         if cap is not None and fixed_per_eval[j] > cap:
             raise InfeasibleError("capacity", f"evaluator {eval_ids[j]!r} has {int(fixed_per_eval[j])} "
-                                              f"fixed applications, above the capacity {cap}")
+                                              f"fixed applications, above the capacity {cap}",
+                                  reason="fixed_over_capacity",
+                                  params={"evaluator": eval_ids[j], "fixed": int(fixed_per_eval[j]), "capacity": cap})
     if all(c is not None for c in capacity):
         total = sum(c for c in capacity if c is not None)
         if total < k * n:
             raise InfeasibleError("capacity", f"the evaluators can take {total} applications in all; "
-                                              f"{n} applications x {k} evaluators need {k * n}")
+                                              f"{n} applications x {k} evaluators need {k * n}",
+                                  reason="total_capacity", params={"capacity": total, "needed": k * n})
 
 
 def _candidates(problem: _Problem, seed: int, width: int

@@ -7,6 +7,8 @@ constraint that failed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class EngineError(ValueError):
     """Base class of every error the engines raise on purpose."""
@@ -40,9 +42,14 @@ class DisconnectedDesignError(InvalidInputError):
 class InfeasibleError(EngineError):
     """No selection satisfies the constraints; ``constraint`` names the culprit."""
 
-    def __init__(self, constraint: str, message: str) -> None:
+    def __init__(self, constraint: str, message: str, *, reason: str = "",
+                 params: Mapping[str, object] | None = None) -> None:
         self.constraint = constraint
         self.message = message
+        # ``reason`` names the case and ``params`` its facts (ids and counts), so a caller can say
+        # it in the reader's language with the names it knows; ``message`` is for logs and the CLI.
+        self.reason = reason or constraint
+        self.params = dict(params or {})
         super().__init__(f"infeasible constraint {constraint}: {message}")
 
 

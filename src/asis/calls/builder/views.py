@@ -432,8 +432,10 @@ def public_detail(request: HttpRequest, call_id: int) -> HttpResponse:
 def notifications(request: HttpRequest, call_id: int) -> HttpResponse:
     """The log of every e-mail the call sent (or failed to send), newest first, with filters."""
     from django.core.paginator import Paginator
+    from django.utils.translation import get_language_info
 
     from asis.calls.models import Notification
+    from asis.calls.notifications import kind_label
 
     call = access_managed_call(request.user, call_id)
     # E-mails about a draft (a co-applicant added) would name the people behind it: hidden like the draft.
@@ -444,13 +446,18 @@ def notifications(request: HttpRequest, call_id: int) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if status in Notification.Status.values:
         rows = rows.filter(status=status)
-    kinds = sorted(sent.values_list("kind", flat=True).distinct())
-    if kind in kinds:
+    kinds = sorted(((k, kind_label(k)) for k in sent.values_list("kind", flat=True).distinct()),
+                   key=lambda pair: pair[1])
+    if kind in dict(kinds):
         rows = rows.filter(kind=kind)
     query = request.GET.copy()
     query.pop("page", None)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.kind_label = kind_label(row.kind)
+        row.language_name = get_language_info(row.language)["name_local"] if row.language else ""
     return render(request, "calls/builder/notifications.html", {
-        "call": call, "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+        "call": call, "page": page,
         "statuses": Notification.Status.choices, "kinds": kinds, "status": status, "kind": kind,
         "querystring": query.urlencode(),
     })

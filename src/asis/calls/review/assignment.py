@@ -10,6 +10,7 @@ Big calls run as a background job (kind ``calls.assign``); small ones inline.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from asis.calls.models import Application, Assignment, Call, Evaluator, Review
 from asis.calls.notifications import notify
@@ -28,6 +30,8 @@ from asis.core.jobs import Reporter
 from asis.core.models import Job
 from asis.engines.assignment import EvaluatorSpec, assign
 from asis.engines.errors import EngineError, InfeasibleError
+
+logger = logging.getLogger(__name__)
 
 JOB_KIND = "calls.assign"
 #: Above this many application x evaluator pairs, automatic assignment runs as a background job.
@@ -150,7 +154,9 @@ def assignments_auto(*, actor: Any, call: Call, report: Reporter | None = None) 
     except InfeasibleError as exc:
         raise AssignmentError(_infeasible_message(exc, call)) from exc
     except EngineError as exc:
-        raise AssignmentError(str(exc)) from exc
+        logger.warning("assignment engine refused call %s: %s", call.pk, exc)
+        raise AssignmentError(_("The assignment could not be computed from these inputs; check the evaluators' "
+                                "capacities and conflicts of interest.")) from exc
     progress(0.8, _("Saving the assignments"))
     new_pairs = sorted((int(a), int(e)) for a, e in result.pairs if (a, e) not in inputs.fixed)
     with transaction.atomic():
@@ -169,14 +175,39 @@ def assignments_auto(*, actor: Any, call: Call, report: Reporter | None = None) 
 
 
 def _infeasible_message(exc: InfeasibleError, call: Call) -> str:
-    if exc.constraint == "k":
-        return _("At least one application has fewer than %(k)s evaluators without a conflict of interest "
-                 "(and with capacity left): invite more evaluators. Details: %(detail)s") % {
-            "k": call.evaluators_per_application, "detail": exc.message}
-    if exc.constraint == "capacity":
-        return _("The evaluators' capacities are too small for all applications: raise capacities or invite "
-                 "more evaluators. Details: %(detail)s") % {"detail": exc.message}
-    return _("Automatic assignment is not possible: %(detail)s") % {"detail": exc.message}
+    """What stops the assignment, in the reader's language, naming applications by reference and
+    evaluators by name (the engine reports ids and counts)."""
+    params = exc.params
+    application = Application.objects.filter(call=call, pk=params.get("application")).first()
+    evaluator = Evaluator.objects.select_related("user").filter(call=call, pk=params.get("evaluator")).first()
+    facts = {**params,
+             "application": application.reference if application else "",
+             "evaluator": (evaluator.user.full_name or evaluator.user.email) if evaluator else ""}
+    if exc.reason == "too_few_evaluators":
+        return ngettext(
+            "Application %(application)s has only %(available)d evaluator without a conflict of interest "
+            "and with capacity left; %(needed)d are needed: invite more evaluators or raise capacities.",
+            "Application %(application)s has only %(available)d evaluators without a conflict of interest "
+            "and with capacity left; %(needed)d are needed: invite more evaluators or raise capacities.",
+            params["available"]) % facts
+    if exc.reason == "fixed_conflict":
+        return _("Application %(application)s is fixed to %(evaluator)s, who declared a conflict of interest "
+                 "with it: remove that manual assignment.") % facts
+    if exc.reason == "too_many_fixed":
+        return _("Application %(application)s already has %(fixed)d manually assigned evaluators; only "
+                 "%(needed)d are needed: remove one.") % facts
+    if exc.reason == "fixed_over_capacity":
+        return ngettext(
+            "%(evaluator)s has %(fixed)d manually assigned applications, above the capacity of %(capacity)d "
+            "application: raise the capacity or remove an assignment.",
+            "%(evaluator)s has %(fixed)d manually assigned applications, above the capacity of %(capacity)d "
+            "applications: raise the capacity or remove an assignment.",
+            params["capacity"]) % facts
+    if exc.reason == "total_capacity":
+        return _("The evaluators can take %(capacity)d reviews in all, but the applications need %(needed)d: "
+                 "raise capacities or invite more evaluators.") % facts
+    return _("No assignment gives every application its evaluators within the capacities and the conflicts "
+             "of interest: raise capacities or invite more evaluators.")
 
 
 def _notify_assigned(call: Call, pairs: list[tuple[int, int]]) -> None:
