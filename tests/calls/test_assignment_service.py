@@ -102,9 +102,8 @@ def test_infeasible_message_in_the_readers_language(world):
     from django.utils import translation
 
     call, apps, _people = _call_with(world, apps=2, evaluators=2, k=3)
-    with translation.override("de"):
-        with pytest.raises(asg.AssignmentError) as info:
-            asg.assignments_auto(actor=world.users["manager"], call=call)
+    with translation.override("de"), pytest.raises(asg.AssignmentError) as info:
+        asg.assignments_auto(actor=world.users["manager"], call=call)
     message = str(info.value)
     assert apps[0].reference in message
     assert message.startswith(f"Antrag {apps[0].reference} ")
