@@ -274,3 +274,29 @@ def test_an_empty_optimal_portfolio_is_explained(world):
     call_results_compute(actor=world.users["manager"], call=open_call)
     page = world.client_for("manager").get(reverse("calls:results", args=[open_call.pk])).content.decode()
     assert "No application can be funded under the call" not in page
+
+
+def test_knock_outs_and_flags_are_said_with_criterion_names_in_the_readers_language(world):
+    """Not the engine's "novelty below minimum 2" or "evaluator E2 is ... median" in English."""
+    from django.utils import translation
+
+    from asis.calls.results import wording
+
+    call, _apps, _e = scored_call(world, [[5, 5, 1], [1, 1, 1], [4, 4, 4]], smaa_draws=0)
+    result = call_results_compute(actor=world.users["manager"], call=call)
+    rows = {r["title"]: r for r in result.data["applications"]}
+    names = wording.criterion_names(result.data["criteria"], "de")
+    knocked = rows["Project B"]
+    assert knocked["knock_out_details"] and knocked["knock_outs"]
+    with translation.override("de"):
+        texts = wording.knock_out_texts(knocked, names)
+    first = knocked["knock_out_details"][0]
+    assert texts[0].startswith(names[first["criterion"]] + ": ")
+    assert first["criterion"] not in texts[0] or names[first["criterion"]] == first["criterion"]
+    flagged = rows["Project A"]
+    assert flagged["flag_details"], "evaluator E3 stands apart from the two others"
+    assert wording.flag_texts(flagged) and all("E" in t for t in wording.flag_texts(flagged)
+                                               if "median" in t)
+    # A result set stored before the facts existed keeps its engine sentences.
+    legacy = {k: v for k, v in knocked.items() if k not in {"knock_out_details", "flag_details"}}
+    assert wording.knock_out_texts(legacy, names) == knocked["knock_outs"]

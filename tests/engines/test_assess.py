@@ -136,6 +136,14 @@ def test_knock_out_consensus_flags_smaa_and_portfolio():
     assert not by_id["P4"].eligible  # consensus 0 on newness is below its threshold 2
     assert res.consensus[0][:2] == ("P4", "newness") and res.consensus[0][3] == 0.0
     assert by_id["P2"].flags and "evaluator" in by_id["P2"].flags[-1]
+    # The structured facts say the same as the sentences, for callers that speak other languages.
+    (knock,) = [d for d in by_id["P5"].knock_out_details if d.criterion == "programme_relevance"]
+    assert knock.threshold == 1 and knock.score < 1
+    assert by_id["P4"].knock_out_details[0].criterion == "newness"
+    outlier = by_id["P2"].flag_details[-1]
+    assert outlier.kind == "outlier" and outlier.evaluator in by_id["P2"].flags[-1]
+    assert f"{outlier.value:.1f} points" in by_id["P2"].flags[-1]
+    assert all(not a.flag_details for a in res.applications if not a.flags)
     assert (
         by_id["P0"].first_rank_probability is not None
         and by_id["P0"].funding_probability is not None

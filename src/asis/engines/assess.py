@@ -116,6 +116,31 @@ class ApplicationResult:
     selected: bool | None = None
     fraction: float | None = None
     decision: str | None = None
+    # The same facts as ``knock_outs`` and ``flags``, structured so that a caller can say them
+    # in its reader's language with its own names for criteria and evaluators.
+    knock_out_details: tuple[KnockOut, ...] = ()
+    flag_details: tuple[FlagDetail, ...] = ()
+
+
+@dataclass(frozen=True)
+class KnockOut:
+    """Criterion ``criterion`` scored ``score`` (aggregated), below its minimum ``threshold``."""
+
+    criterion: str
+    threshold: float
+    score: float
+
+
+@dataclass(frozen=True)
+class FlagDetail:
+    """Why evaluators are said to disagree: ``kind`` "spread" (``value`` points between the
+    highest and lowest total, above ``threshold``) or "outlier" (``evaluator`` is ``value``
+    points from the others' median)."""
+
+    kind: str
+    value: float
+    threshold: float | None = None
+    evaluator: str | None = None
 
 
 @dataclass(frozen=True)
@@ -275,15 +300,15 @@ def assess(
         )
     lows = np.array([grid.scale_of(c).minimum for c in grid.criteria], dtype=float)
     highs = np.array([grid.scale_of(c).maximum for c in grid.criteria], dtype=float)
-    knock: list[tuple[str, ...]] = []
-    for i in range(n_apps):
-        knock.append(
-            tuple(
-                f"{c.id} below minimum {c.threshold:g}"
-                for k, c in enumerate(grid.criteria)
-                if c.threshold is not None and agg[i, k] < c.threshold
-            )
+    knock_details = [
+        tuple(
+            KnockOut(c.id, float(c.threshold), float(agg[i, k]))
+            for k, c in enumerate(grid.criteria)
+            if c.threshold is not None and agg[i, k] < c.threshold
         )
+        for i in range(n_apps)
+    ]
+    knock = [tuple(f"{d.criterion} below minimum {d.threshold:g}" for d in ds) for ds in knock_details]
     eligible = np.array([not k for k in knock])
     weights = np.array(grid.weights)
     active = weights > 0
@@ -305,10 +330,11 @@ def assess(
     }
     alpha["total"] = _alpha_or_none(totals, "interval")
     icc_values, icc_note = _icc_summary(totals)
-    flags = {
-        f.application: _flag_reasons(f, evals, opts.spread_threshold)
+    flag_details = {
+        f.application: _flag_details(f, evals, opts.spread_threshold)
         for f in agreement.disagreement_flags(totals, spread_threshold=opts.spread_threshold)
     }
+    flags = {i: tuple(_flag_reason(d) for d in ds) for i, ds in flag_details.items()}
     report = agreement.evaluator_report(totals)
     range_w = (highs - lows) * np.where(weights > 0, 1, 0)
     evaluators = tuple(
@@ -361,6 +387,8 @@ def assess(
                 knock_outs=knock[i],
                 n_evaluators=int(counts[i]),
                 flags=flags.get(i, ()),
+                knock_out_details=knock_details[i],
+                flag_details=flag_details.get(i, ()),
                 first_rank_probability=float(smaa_res.rank_acceptability[pos, 0])
                 if in_smaa and smaa_res
                 else None,
@@ -388,18 +416,21 @@ def assess(
     )
 
 
-def _flag_reasons(
+def _flag_details(
     flag: agreement.DisagreementFlag, evals: Sequence[str], threshold: float
-) -> tuple[str, ...]:
-    reasons = []
+) -> tuple[FlagDetail, ...]:
+    details = []
     if flag.spread > threshold:
-        reasons.append(f"spread {flag.spread:.1f} points above {threshold:g}")
+        details.append(FlagDetail("spread", float(flag.spread), threshold=threshold))
     if flag.outlier is not None:
-        reasons.append(
-            f"evaluator {evals[flag.outlier]} is {flag.outlier_distance:.1f} points "
-            "from the other evaluators' median"
-        )
-    return tuple(reasons)
+        details.append(FlagDetail("outlier", float(flag.outlier_distance), evaluator=evals[flag.outlier]))
+    return tuple(details)
+
+
+def _flag_reason(detail: FlagDetail) -> str:
+    if detail.kind == "spread":
+        return f"spread {detail.value:.1f} points above {detail.threshold:g}"
+    return f"evaluator {detail.evaluator} is {detail.value:.1f} points from the other evaluators' median"
 
 
 def method_scores(x: FloatArray, w: FloatArray, method: str) -> FloatArray:

@@ -17,7 +17,7 @@ from django.utils import translation
 from asis.calls import adapters
 from asis.calls.models import Application, Call, ConsensusScore, Review, ReviewScore
 from asis.calls.pdf import render_pdf
-from asis.calls.results import charts
+from asis.calls.results import charts, wording
 from asis.calls.results import services as results
 
 RANKING_LIMIT = 200
@@ -65,6 +65,8 @@ def application_report_context(application: Application, language: str) -> dict[
                 for r in reviews]
     latest = results.latest_result(call)
     row = next((r for r in (latest.data.get("applications", []) if latest else []) if r["id"] == application.pk), None)
+    if row is not None:
+        row = wording.worded(row, wording.criterion_names(latest.data.get("criteria", []), language))
     aggregated = row["criterion_scores"] if row else {
         c: sum(v[c] for v in per_evaluator.values() if c in v) / max(1, sum(1 for v in per_evaluator.values() if c in v))
         for c in grid.criterion_ids if any(c in v for v in per_evaluator.values())}

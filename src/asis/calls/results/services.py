@@ -17,7 +17,7 @@ import math
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 
 import numpy as np
@@ -167,6 +167,8 @@ def _results_data(call: Call, inputs: adapters.CallInputs, assessment: engine.As
             "region": info.region, "country": info.country, "challenges": list(info.challenges),
             "requested": info.requested, "eligible": app.eligible, "knock_outs": list(app.knock_outs),
             "n_evaluators": app.n_evaluators, "flags": list(app.flags),
+            "knock_out_details": [asdict(d) for d in app.knock_out_details],
+            "flag_details": [asdict(d) for d in app.flag_details],
             "criterion_scores": {k: _r(v, 4) for k, v in app.criterion_scores.items()},
             "score": _r(app.score, 3), "rank": app.rank, "ranks": ranks, "scores": scores,
             "uncalibrated_rank": plain_rank, "uncalibrated_score": _r(plain_score, 3),

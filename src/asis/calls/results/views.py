@@ -33,7 +33,7 @@ from asis.calls.models import Application, Call, DecisionLetter
 from asis.calls.results import charts as charts_results
 from asis.calls.results import decisions as decision_svc
 from asis.calls.results import exports as exports_results
-from asis.calls.results import letters, reports
+from asis.calls.results import letters, reports, wording
 from asis.calls.results import services as result_svc
 from asis.calls.results.forms import (
     DecisionsForm,
@@ -82,7 +82,9 @@ def results(request: HttpRequest, call_id: int) -> HttpResponse:
         ordered = result_svc.derived(result, f"rows:{method}", lambda: result_svc.rows_by_method(data, method))
         page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
         ids = [c["id"] for c in data.get("criteria", [])]
-        page.object_list = [{**r, "m_rank": r["ranks"].get(method), "m_score": r["scores"].get(method),
+        names = wording.criterion_names(data.get("criteria", []), language)
+        page.object_list = [{**wording.worded(r, names), "m_rank": r["ranks"].get(method),
+                             "m_score": r["scores"].get(method),
                              "values": [r["criterion_scores"].get(c) for c in ids]} for r in page.object_list]
         context.update({
             "stale": result_svc.is_stale(call, result, cached=True), "methods": methods, "method": method,
@@ -111,7 +113,8 @@ def _static_sections(call: Call, result: Any, language: str) -> str:
     html = render_to_string("calls/results/_static_sections.html", {
         "call": call, "result": result, "criteria": criteria,
         "agreement": data.get("agreement", {}), "evaluators": data.get("evaluators", []),
-        "flagged": [by_id[i] for i in data.get("agreement", {}).get("flagged", []) if i in by_id][:50],
+        "flagged": [wording.worded(by_id[i], wording.criterion_names(data.get("criteria", []), language))
+                    for i in data.get("agreement", {}).get("flagged", []) if i in by_id][:50],
         "calibration_effect": result_svc.calibration_effect(data, result.params.get("method"))[:30],
         "calibration": result.params.get("calibration"),
         "acceptability": sorted((r for r in data.get("applications", []) if r["expected_rank"] is not None),
