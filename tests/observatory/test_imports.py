@@ -235,7 +235,7 @@ def test_large_files_are_imported_by_a_background_job(editor, world, monkeypatch
     assert response.status_code == 302 and response["Location"].endswith(f"/jobs/{job.pk}/")
     assert job.owner == world.users["member"] and Initiative.objects.count() == 0
     reports: list[tuple[float, str]] = []
-    assert imports.import_job(job, lambda f, m="": reports.append((f, m))) == {"kind": "initiatives", "rows": 3}
+    assert imports.import_job(job, lambda f, m="": reports.append((f, m))) == {"kind": "Initiatives", "rows": 3}
     assert Initiative.objects.filter(title__startswith="Job initiative", status="published").count() == 3
     assert reports[-1] == (1.0, "3 rows imported")
     with pytest.raises(JobError, match="no longer on the server"):  # the file went with the import

@@ -15,14 +15,16 @@ import importlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import Error as DatabaseError
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from asis.core.models import Job
@@ -44,12 +46,45 @@ class JobError(Exception):
     """Raised by handlers for an expected failure; its message is shown to the user."""
 
 
-def job_handler(kind: str) -> Callable[[Handler], Handler]:
+_RESULT_LABELS: dict[str, Mapping[str, Any]] = {}
+
+
+def job_handler(kind: str, *, result_labels: Mapping[str, Any] | None = None) -> Callable[[Handler], Handler]:
+    """Register a handler. ``result_labels`` names the keys of the dict it returns (lazy
+    translations), so the job page shows "Entries checked", not "checked"."""
     def decorator(func: Handler) -> Handler:
         _HANDLERS[kind] = func
+        if result_labels:
+            _RESULT_LABELS[kind] = result_labels
         return func
 
     return decorator
+
+
+def result_rows(job: Job) -> list[tuple[str, str]]:
+    """The job's result as (label, value) pairs in the reader's language and number format."""
+    from asis.core.formatting import number
+
+    _load_handlers()
+    labels = _RESULT_LABELS.get(job.kind, {})
+    rows = []
+    for key, value in (job.result or {}).items() if isinstance(job.result, dict) else ():
+        if value is None or value == "" or value == []:
+            shown = "–"
+        elif isinstance(value, bool):
+            shown = str(_("yes") if value else _("no"))
+        elif isinstance(value, (int, float)):
+            shown = number(value)
+        else:
+            shown = str(value)
+        rows.append((str(labels.get(key, key)), shown))
+    return rows
+
+
+def owner_language(job: Job) -> str:
+    """Messages a job writes are read by its owner: written in the owner's language."""
+    owner = getattr(job, "owner", None)
+    return getattr(owner, "preferred_language", "") or settings.LANGUAGE_CODE
 
 
 def _load_handlers() -> None:
@@ -148,7 +183,8 @@ def run_job(job_id: str) -> str:
     heartbeat.start()
     try:
         handler = get_handler(job.kind)
-        result = handler(job, _ProgressWriter(job))
+        with translation.override(owner_language(job)):
+            result = handler(job, _ProgressWriter(job))
     except CONNECTION_ERRORS as exc:
         # The database went away under the job: not the job's fault, so it is not marked failed.
         # It stays RUNNING without a heartbeat and the sweeper requeues it once the lease expires.
@@ -157,9 +193,12 @@ def run_job(job_id: str) -> str:
     except JobError as exc:
         _finish(job, Job.Status.FAILED, error=str(exc))
         return "failed"
-    except Exception as exc:
+    except Exception:
         logger.exception("Job %s (%s) crashed", job.pk, job.kind)
-        _finish(job, Job.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
+        with translation.override(owner_language(job)):
+            error = _("The job stopped on an unexpected error. The details are in the server log "
+                      "(job %(job)s); please tell the platform's administrators.") % {"job": job.pk}
+        _finish(job, Job.Status.FAILED, error=error)
         return "failed"
     finally:
         heartbeat.stop()
@@ -194,12 +233,16 @@ def jobs_recover_stale(*, now: Any = None) -> list[Job]:
             _abandon_task_row(job.task_id)
             if job.attempts >= max_attempts:
                 job.status = Job.Status.FAILED
-                job.error = f"The worker stopped {job.attempts} times while running this job."
+                with translation.override(owner_language(job)):
+                    job.error = ngettext("The worker stopped %(count)d time while running this job.",
+                                         "The worker stopped %(count)d times while running this job.",
+                                         job.attempts) % {"count": job.attempts}
                 job.finished_at = now
                 job.save(update_fields=["status", "error", "finished_at"])
             else:
                 job.status = Job.Status.QUEUED
-                job.message = "Worker lost; the job was put back in the queue."
+                with translation.override(owner_language(job)):
+                    job.message = _("The worker was lost; the job was put back in the queue.")
                 job.save(update_fields=["status", "message"])
                 _enqueue(job)
             recovered.append(job)
@@ -217,7 +260,8 @@ def _requeue_lost_tasks(cutoff: Any, *, just_requeued: list[Any]) -> list[Job]:
         if _task_waiting(job.task_id):
             continue
         _abandon_task_row(job.task_id)
-        job.message = "The task of this job was lost; it was put back in the queue."
+        with translation.override(owner_language(job)):
+            job.message = _("The task of this job was lost; it was put back in the queue.")
         job.save(update_fields=["message"])
         _enqueue(job)
         lost.append(job)

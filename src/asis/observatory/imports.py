@@ -36,6 +36,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from asis.accounts.models import Organisation
 from asis.accounts.services import organisation_create
@@ -568,7 +569,7 @@ def unstash(token: str, *, user_id: int) -> Stashed:
     return Stashed(name=name, kind=info["k"], filename=info["f"], path=path)
 
 
-@job_handler("observatory.import")
+@job_handler("observatory.import", result_labels={"kind": _lazy("Imported"), "rows": _lazy("Rows")})
 def import_job(job: Job, report: Reporter) -> dict[str, Any]:
     """Background commit of a large stashed upload (all or nothing, like the web commit).
     Progress is reported before and after the transaction only: a progress write inside it
@@ -591,7 +592,8 @@ def import_job(job: Job, report: Reporter) -> dict[str, Any]:
                        % {"count": len(exc.errors), "first": first}) from exc
     path.unlink(missing_ok=True)
     report(1.0, _("%(count)s rows imported") % {"count": count})
-    return {"kind": params["kind"], "rows": count}
+    kind_names = {"initiatives": _("Initiatives"), "organisations": _("Organisations")}
+    return {"kind": kind_names.get(params["kind"], params["kind"]), "rows": count}
 
 
 def template_csv(kind: str) -> str:

@@ -42,3 +42,11 @@ def long_date_filter(value: Any) -> str:
 @register.filter(name="longdatetime")
 def long_datetime_filter(value: Any) -> str:
     return formatting.long_datetime(value)
+
+
+@register.filter(name="job_result_rows")
+def job_result_rows_filter(job: Any) -> list[tuple[str, str]]:
+    """``{% for label, value in job|job_result_rows %}``: the result with human labels."""
+    from asis.core.jobs import result_rows
+
+    return result_rows(job)
