@@ -42,7 +42,8 @@ VIEWERS = ("manager", "platform_admin", "project_holder", "evaluator", "member",
 ENGLISH_FUNCTION_WORDS = {
     "the", "has", "have", "only", "of", "and", "is", "are", "was", "were", "by", "with", "for",
     "this", "that", "not", "which", "from", "been", "its", "their", "your", "you", "will", "no",
-    "be", "or", "than", "there", "these", "those", "should", "must", "cannot", "an",
+    "be", "or", "than", "there", "these", "those", "should", "must", "cannot", "below", "above",
+    "least", "more", "less", "would", "could", "after", "before", "into", "other", "each", "every",
 }
 # Formulas keep their subscripts (w_j): a key has words of two letters or more on both sides.
 SNAKE = re.compile(r"(?<![\w@./-])[a-z]{2,}(?:_[a-z0-9]{2,})+(?![\w@/-])")
@@ -158,15 +159,30 @@ PAGE_ROUTES = [r for r in all_route_names()
                and _viewer(r) is not None]
 
 
+def _contested_call(world: Any) -> list[tuple[str, str, dict[str, Any]]]:
+    """Pages of a call whose results have what the matrix's world lacks: a knocked-out
+    application and evaluators who disagree (generated reasons and flags)."""
+    from asis.calls.results.services import call_results_compute
+    from tests.calls.results_fixtures import scored_call
+
+    call, apps, _evaluators = scored_call(world, [[5, 5, 1], [1, 1, 1], [4, 4, 4]], smaa_draws=20,
+                                          title="Contested call")
+    call_results_compute(actor=world.users["manager"], call=call)
+    return [("calls:results", "manager", {"call_id": call.pk}),
+            ("calls:panel", "manager", {"call_id": call.pk}),
+            ("calls:call_report_pdf", "manager", {"call_id": call.pk}),
+            ("calls:application_report_pdf", "manager", {"application_id": apps[1].pk}),
+            ("calls:application_report_pdf", "manager", {"application_id": apps[0].pk})]
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_page_speaks_the_readers_language(world: Any, language: str) -> None:
     failures: list[str] = []
     clients: dict[str, Any] = {}
-    for route in PAGE_ROUTES:
+    pages = [(route, _viewer(route), RULES[route].kwargs(world)) for route in PAGE_ROUTES]
+    for route, role, kwargs in [*pages, *_contested_call(world)]:
         rule = RULES[route]
-        role = _viewer(route)
         assert role is not None
-        kwargs = rule.kwargs(world)
         with translation.override(language):
             url = reverse(route, kwargs=kwargs)
         client = clients.setdefault(role, world.client_for(role))
