@@ -152,8 +152,10 @@ def email_verify(request: HttpRequest, token: str) -> HttpResponse:
     if user is None:
         return render(request, "accounts/email_verify.html", {"invalid": True}, status=400)
     verification.email_verify(user=user)
-    messages.success(request, _("Thank you, your e-mail address is confirmed."))
-    return redirect("accounts:onboarding" if request.user.is_authenticated else "accounts:login")
+    if request.user.is_authenticated and request.user.pk == user.pk:
+        messages.success(request, _("Thank you, your e-mail address is confirmed."))
+        return redirect("accounts:onboarding")
+    return render(request, "accounts/email_verify.html", {"confirmed": True})
 
 
 @login_required
