@@ -30,12 +30,13 @@ class OrganisationRegisterForm(forms.ModelForm):
         self.fields["region"].queryset = Region.objects.defer("geometry").order_by("code")
         self.fields["address"].required = True
 
-    def validate_unique(self) -> None:
-        try:
-            self.instance.validate_unique()
-        except forms.ValidationError:
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        name, country = (data.get("name") or "").strip(), data.get("country")
+        if name and country and Organisation.objects.filter(name__iexact=name, country=country).exists():
             self.add_error("name", _("An organisation with this name is already registered in this country. "
                                      "Ask to join it instead."))
+        return data
 
 
 class JoinSearchForm(forms.Form):
