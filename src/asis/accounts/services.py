@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from asis.accounts.models import ApiToken, Membership, Organisation, User
+from asis.accounts.models import ApiToken, Invitation, Membership, Organisation, User
 from asis.core.audit import audit_record
 from asis.core.models import Job
 
@@ -115,6 +115,11 @@ def user_personal_data(*, user: User) -> dict[str, Any]:
              "since": m.created_at.isoformat()}
             for m in user.memberships.select_related("organisation").order_by("pk")
         ],
+        "requests_to_join": [
+            {"organisation": r.organisation.name, "message": r.message, "status": r.status,
+             "created_at": r.created_at.isoformat()}
+            for r in user.join_requests.select_related("organisation").order_by("pk")
+        ],
         "api_tokens": [
             {"name": t.name, "prefix": t.prefix, "created_at": t.created_at.isoformat()}
             for t in user.api_tokens.order_by("pk")
@@ -144,6 +149,8 @@ def user_anonymise(*, user: User, actor: Any) -> None:
         user.recovery_codes.all().delete()
         user.api_tokens.all().delete()
         user.memberships.all().delete()
+        user.join_requests.all().delete()
+        Invitation.objects.filter(email__iexact=user.email).delete()
         Job.objects.filter(owner=user).delete()
         user.email = f"deleted-{user.pk}@invalid.example"
         user.full_name = ""
