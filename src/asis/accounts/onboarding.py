@@ -133,6 +133,8 @@ def _pending_for(actor: User, join_request: JoinRequest) -> JoinRequest:
 
 
 def join_request_accept(*, actor: User, join_request: JoinRequest, role: str, absolute: Absolute) -> Membership:
+    if not can_administer(actor, join_request.organisation):
+        raise PermissionDenied
     if role not in grantable_roles(actor, join_request.organisation):
         raise ValidationError({"role": _("You cannot give this role.")})
     with transaction.atomic():
