@@ -8,7 +8,9 @@ whoever typed the address at sign-up.
 
 from __future__ import annotations
 
+import logging
 import secrets
+import smtplib
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -36,6 +38,7 @@ from asis.accounts.models import (
 from asis.accounts.services import membership_grant, membership_revoke
 from asis.core.audit import audit_record
 
+logger = logging.getLogger(__name__)
 Absolute = Callable[[str], str]  # request.build_absolute_uri: links in e-mails point at this site
 _INVITATION_SALT = "asis.accounts.invitation"
 
@@ -58,7 +61,12 @@ def _mail(*, to: str, language: str, template: str, context: dict[str, Any], abs
             context = {**context, "link": absolute(reverse(link[0], args=link[1]))}
         subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"accounts/email/{template}.txt", context)
-    send_mail(subject, body, None, [to])
+    try:
+        send_mail(subject, body, None, [to])
+    except (OSError, smtplib.SMTPException):
+        # The change is committed and shown on the organisation's page; a mail server that is down
+        # must not turn it into an error page. The log tells the operator.
+        logger.exception("onboarding mail %s to %s could not be sent", template, to)
 
 
 def administrators(organisation: Organisation) -> list[User]:
