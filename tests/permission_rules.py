@@ -77,6 +77,64 @@ def _member_job(w: Any) -> dict[str, Any]:
     return {"job_id": Job.objects.create(kind="audit.verify", owner=w.users["member"]).pk}
 
 
+# --- organisation onboarding (issue 10) -------------------------------------------------------------
+
+def _verify_token(w: Any) -> dict[str, Any]:
+    from asis.accounts.verification import verification_token
+
+    return {"token": verification_token(w.users["member"])}
+
+
+def _join_request(w: Any) -> dict[str, Any]:
+    from asis.accounts.models import JoinRequest
+    from tests.conftest import make_user
+
+    asker = make_user("asker@example.org")
+    join_request, _created = JoinRequest.objects.get_or_create(user=asker, organisation=w.org,
+                                                               status=JoinRequest.Status.PENDING)
+    return {"organisation_id": w.org.pk, "request_id": join_request.pk}
+
+
+def _invitation(w: Any) -> Any:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from asis.accounts.models import Invitation
+
+    invitation, _created = Invitation.objects.get_or_create(
+        organisation=w.org, email="invited@example.org",
+        defaults={"role": "member", "nonce": "matrix", "expires_at": timezone.now() + timedelta(days=1)})
+    return invitation
+
+
+def _invitation_token(w: Any) -> dict[str, Any]:
+    from asis.accounts.onboarding import invitation_token
+
+    return {"token": invitation_token(_invitation(w))}
+
+
+ORG_ADMINS = frozenset({"manager", "platform_admin"})
+ONBOARDING_RULES: dict[str, Rule] = {
+    "accounts:email_verify": Rule(ALL, kwargs=_verify_token),
+    "accounts:email_verify_resend": Rule(AUTHENTICATED, "POST"),
+    "accounts:onboarding": Rule(AUTHENTICATED),
+    "accounts:organisation_register": Rule(AUTHENTICATED),
+    "accounts:organisation_join": Rule(AUTHENTICATED, data={"q": "Test"}),
+    "accounts:organisation_join_request": Rule(AUTHENTICATED, "POST",
+                                               kwargs=lambda w: {"organisation_id": w.other_org.pk}),
+    "accounts:join_request_accept": Rule(ORG_ADMINS, "POST", kwargs=_join_request),
+    "accounts:join_request_decline": Rule(ORG_ADMINS, "POST", kwargs=_join_request),
+    "accounts:membership_role_change": Rule(ORG_ADMINS, "POST", kwargs=_member_membership),
+    "accounts:invitation_create": Rule(ORG_ADMINS, "POST", kwargs=_org,
+                                       data={"email": "new.person@example.org", "role": "member"}),
+    "accounts:invitation_revoke": Rule(ORG_ADMINS, "POST",
+                                       kwargs=lambda w: {"organisation_id": w.org.pk, "invitation_id": _invitation(w).pk}),
+    "accounts:invitation": Rule(ALL, kwargs=_invitation_token),
+    "accounts:invitation_signup": Rule(ALL, kwargs=_invitation_token),
+}
+
+
 RULES: dict[str, Rule] = {
     "set_language": Rule(ALL, "POST", data={"language": "fr", "next": "/en/"}),
     # REST API
@@ -122,6 +180,8 @@ RULES: dict[str, Rule] = {
     "accounts:organisation_member_remove": Rule(frozenset({"manager", "platform_admin"}), "POST",
                                                 kwargs=_member_membership),
 }
+
+RULES.update(ONBOARDING_RULES)
 
 # Each observatory and calls part declares its rules in its own module (merged here).
 for _module in ("observatory.rules_catalogue", "observatory.rules_contribute", "observatory.rules_data",

@@ -76,7 +76,8 @@ def test_signup_validates_and_creates_account(client, db):
     bad = client.post("/en/accounts/signup/", {"email": "x", "password1": "a", "password2": "b", "preferred_language": "fr"})
     assert bad.status_code == 400 and User.objects.count() == 0
     ok = client.post("/en/accounts/signup/", {"email": "New@Example.org", "full_name": "New", "preferred_language": "fr",
-                                               "password1": "long-enough-passphrase", "password2": "long-enough-passphrase"})
+                                               "password1": "long-enough-passphrase", "password2": "long-enough-passphrase",
+                                               "accept_terms": "on", "accept_privacy": "on"})
     assert ok.status_code == 302
     assert User.objects.get().email == "new@example.org"
 

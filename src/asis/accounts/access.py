@@ -11,7 +11,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from asis.accounts.models import STAFF_ROLES, Membership, Organisation, Role
+from asis.accounts.models import (
+    MEMBER_ADMIN_ROLES,
+    SELF_SERVICE_ROLES,
+    STAFF_ROLES,
+    Membership,
+    Organisation,
+    Role,
+)
 
 
 def user_roles(user: Any) -> set[str]:
@@ -48,6 +55,26 @@ def access_organisation(user: Any, organisation_id: int, roles: Iterable[str] | 
 
 def access_managed_organisation(user: Any, organisation_id: int) -> Organisation:
     return access_organisation(user, organisation_id, roles=[Role.PROGRAMME_MANAGER])
+
+
+def access_administered_organisation(user: Any, organisation_id: int) -> Organisation:
+    """An organisation whose members ``user`` manages (administrator, programme manager, platform admin)."""
+    return access_organisation(user, organisation_id, roles=MEMBER_ADMIN_ROLES)
+
+
+def can_administer(user: Any, organisation: Organisation) -> bool:
+    return organisations_for(user, MEMBER_ADMIN_ROLES).filter(pk=organisation.pk).exists()
+
+
+def grantable_roles(user: Any, organisation: Organisation) -> list[str]:
+    """Roles ``user`` may give in ``organisation``: every role for programme managers and platform
+    admins, only the non-staff ones for an organisation administrator."""
+    if user.is_platform_admin or Membership.objects.filter(
+            user=user, organisation=organisation, role=Role.PROGRAMME_MANAGER).exists():
+        return list(Role.values)
+    if can_administer(user, organisation):
+        return [str(role) for role in SELF_SERVICE_ROLES]
+    return []
 
 
 def axes_username(request: Any, credentials: dict[str, Any] | None = None) -> str | None:

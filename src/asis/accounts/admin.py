@@ -16,9 +16,11 @@ class UserAdmin(BaseUserAdmin):
         ("Profile", {"fields": ("full_name", "preferred_language")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser")}),
         ("Dates", {"fields": ("last_login", "date_joined", "anonymised_at")}),
+        ("Sign-up", {"fields": ("email_verified_at", "terms_version", "terms_accepted_at")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
-    readonly_fields = ["last_login", "date_joined", "anonymised_at"]
+    # The consent is a record of what the person ticked: nobody edits it afterwards.
+    readonly_fields = ["last_login", "date_joined", "anonymised_at", "terms_version", "terms_accepted_at"]
 
 
 class MembershipInline(admin.TabularInline):

@@ -117,15 +117,21 @@ class AddMemberForm(forms.Form):
     email = forms.EmailField(label=_("Email address of an existing user"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation: Organisation, roles: list[str] | None = None,
+                 **kwargs: Any) -> None:
         self.organisation = organisation
         super().__init__(*args, **kwargs)
+        if roles is not None:  # an organisation administrator gives only the non-staff roles
+            self.fields["role"].choices = [(r, Role(r).label) for r in roles]
 
     def clean_email(self) -> User:
         email = self.cleaned_data["email"].lower()
         user = User.objects.filter(email=email, is_active=True).first()
         if user is None:
             raise forms.ValidationError(_("No active user has this email address."))
+        if not user.email_verified:
+            raise forms.ValidationError(_("This person has not confirmed their e-mail address yet. Invite "
+                                          "them instead: the invitation link confirms it."))
         return user
 
     def clean(self) -> dict[str, Any]:
@@ -137,12 +143,25 @@ class AddMemberForm(forms.Form):
 
 
 class SignupForm(forms.ModelForm):
+    accept_terms = forms.BooleanField(label=_("I accept the terms of use."))
+    accept_privacy = forms.BooleanField(label=_("I have read the privacy policy and agree that my data are "
+                                                "processed as it describes."))
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     class Meta:
         model = User
         fields = ["email", "full_name", "preferred_language"]
+
+    field_order = ["email", "full_name", "preferred_language", "password1", "password2", "accept_terms",
+                   "accept_privacy"]
+
+    def __init__(self, *args: Any, invited_email: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invited_email = invited_email
+        if invited_email:  # an invitation names the address: the account is made for it
+            self.fields["email"].initial = invited_email
+            self.fields["email"].disabled = True
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].lower()

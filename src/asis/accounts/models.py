@@ -46,6 +46,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("observatory editor"), default=False,
         help_text=_("Editors approve or reject initiatives and organisations proposed by users."))
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Only self sign-up starts unverified (it sets None); accounts made by an administrator, the
+    # demo or the CLI count as verified, since someone who knows the person made them.
+    email_verified_at = models.DateTimeField(_("e-mail address verified at"), null=True, blank=True,
+                                             default=timezone.now)
+    terms_accepted_at = models.DateTimeField(_("terms accepted at"), null=True, blank=True)
+    terms_version = models.CharField(_("version of the accepted terms"), max_length=40, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     objects = UserManager()
@@ -70,6 +76,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def audit_label(self) -> str:
         return f"user #{self.pk}"
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_platform_admin(self) -> bool:
@@ -105,6 +115,7 @@ class Organisation(TranslatableModel):
         REJECTED = "rejected", _("Rejected")
 
     website = models.URLField(_("website"), blank=True, validators=[validate_link])
+    address = models.TextField(_("postal address"), blank=True, max_length=500)
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PUBLISHED,
                               db_index=True)
@@ -139,6 +150,7 @@ class Organisation(TranslatableModel):
 
 
 class Role(models.TextChoices):
+    ORGANISATION_ADMIN = "organisation_admin", _("Organisation administrator")
     PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
     EVALUATOR = "evaluator", _("Evaluator")
     PROJECT_HOLDER = "project_holder", _("Project holder")
@@ -146,6 +158,12 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset({Role.PROGRAMME_MANAGER, Role.EVALUATOR})
+# Who manages an organisation's members. Programme managers always did for their authority; an
+# organisation administrator is the role a self-registered organisation's founder gets.
+MEMBER_ADMIN_ROLES = frozenset({Role.ORGANISATION_ADMIN, Role.PROGRAMME_MANAGER})
+# Roles an organisation administrator may hand out. Staff roles stay with programme managers and
+# platform admins: a self-registered organisation must not make itself a funder of calls.
+SELF_SERVICE_ROLES = (Role.ORGANISATION_ADMIN, Role.PROJECT_HOLDER, Role.MEMBER)
 
 
 class Membership(models.Model):
@@ -168,6 +186,71 @@ class Membership(models.Model):
 
     def audit_label(self) -> str:
         return f"user #{self.user_id} {self.role} @ organisation #{self.organisation_id}"
+
+
+class JoinRequest(models.Model):
+    """A person asks an organisation's administrators to make them a member."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="join_requests")
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
+                                     related_name="join_requests")
+    message = models.TextField(_("message to the administrators"), blank=True, max_length=2000)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    role = models.CharField(_("role given"), max_length=32, choices=Role.choices, blank=True)
+    reason = models.TextField(_("reason for declining"), blank=True, max_length=2000)
+    decided_by = models.ForeignKey(User, verbose_name=_("answered by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One open request per person and organisation: a second click does not spam the admins.
+            models.UniqueConstraint(fields=["user", "organisation"], condition=models.Q(status="pending"),
+                                    name="join_request_one_pending")
+        ]
+
+    def __str__(self) -> str:
+        return f"user #{self.user_id} -> organisation #{self.organisation_id} ({self.status})"
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation into an organisation. The link carries a signed token naming this row
+    and its nonce; it works once (``accepted_at``) and until ``expires_at``."""
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
+                                     related_name="invitations")
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    nonce = models.CharField(max_length=32, editable=False)
+    invited_by = models.ForeignKey(User, verbose_name=_("invited by"), null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(User, verbose_name=_("accepted by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"invitation #{self.pk} to organisation #{self.organisation_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
 
 
 class ApiToken(models.Model):

@@ -13,21 +13,28 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from asis.accounts.models import ApiToken, Membership, Organisation, User
+from asis.accounts.models import ApiToken, Invitation, Membership, Organisation, User
 from asis.core.audit import audit_record
 from asis.core.models import Job
 
 
 def user_create(*, email: str, password: str | None, full_name: str = "", actor: Any = None,
-                is_superuser: bool = False, preferred_language: str = "en") -> User:
+                is_superuser: bool = False, preferred_language: str = "en", email_verified: bool = True,
+                terms_version: str = "") -> User:
+    """A new account. Self sign-up passes ``email_verified=False`` (the address is proven by the
+    e-mailed link later) and the ``terms_version`` the person ticked, recorded with the time."""
+    consent: dict[str, Any] = {"terms_version": terms_version, "terms_accepted_at": timezone.now()} \
+        if terms_version else {}
     with transaction.atomic():
         if get_user_model().objects.filter(email__iexact=email).exists():
             raise ValidationError({"email": "A user with this email address already exists."})
         manager = get_user_model().objects
         create = manager.create_superuser if is_superuser else manager.create_user
-        user = create(email, password, full_name=full_name, preferred_language=preferred_language)
+        user = create(email, password, full_name=full_name, preferred_language=preferred_language,
+                      **({} if email_verified else {"email_verified_at": None}), **consent)
         audit_record(action="asis.user.created", actor=actor, obj=user,
-                     after={"is_superuser": is_superuser, "language": preferred_language})
+                     after={"is_superuser": is_superuser, "language": preferred_language,
+                            "email_verified": email_verified, "terms_version": terms_version})
     return user
 
 
@@ -96,6 +103,9 @@ def user_personal_data(*, user: User) -> dict[str, Any]:
             "full_name": user.full_name,
             "preferred_language": user.preferred_language,
             "date_joined": user.date_joined.isoformat(),
+            "email_verified_at": user.email_verified_at.isoformat() if user.email_verified_at else None,
+            "terms_version": user.terms_version,
+            "terms_accepted_at": user.terms_accepted_at.isoformat() if user.terms_accepted_at else None,
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "two_factor_enabled": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
             "recovery_codes_left": user.recovery_codes.filter(used_at__isnull=True).count(),
@@ -104,6 +114,11 @@ def user_personal_data(*, user: User) -> dict[str, Any]:
             {"organisation": m.organisation.name, "organisation_id": m.organisation_id, "role": m.role,
              "since": m.created_at.isoformat()}
             for m in user.memberships.select_related("organisation").order_by("pk")
+        ],
+        "requests_to_join": [
+            {"organisation": r.organisation.name, "message": r.message, "status": r.status,
+             "created_at": r.created_at.isoformat()}
+            for r in user.join_requests.select_related("organisation").order_by("pk")
         ],
         "api_tokens": [
             {"name": t.name, "prefix": t.prefix, "created_at": t.created_at.isoformat()}
@@ -134,6 +149,8 @@ def user_anonymise(*, user: User, actor: Any) -> None:
         user.recovery_codes.all().delete()
         user.api_tokens.all().delete()
         user.memberships.all().delete()
+        user.join_requests.all().delete()
+        Invitation.objects.filter(email__iexact=user.email).delete()
         Job.objects.filter(owner=user).delete()
         user.email = f"deleted-{user.pk}@invalid.example"
         user.full_name = ""

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from asis.accounts import views
+from asis.accounts import views, views_onboarding
 
 app_name = "accounts"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("login/confirm/<str:token>/", views.login_confirm, name="login_confirm"),
     path("logout/", views.logout_view, name="logout"),
     path("signup/", views.signup, name="signup"),
+    path("verify/<str:token>/", views.email_verify, name="email_verify"),
+    path("verify-resend/", views.email_verify_resend, name="email_verify_resend"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/",
          auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
@@ -34,4 +36,22 @@ urlpatterns = [
          name="organisation_member_add"),
     path("organisations/<int:organisation_id>/members/<int:membership_id>/remove/",
          views.organisation_member_remove, name="organisation_member_remove"),
+    # organisation onboarding
+    path("get-started/", views_onboarding.onboarding_start, name="onboarding"),
+    path("organisations/register/", views_onboarding.organisation_register, name="organisation_register"),
+    path("organisations/join/", views_onboarding.organisation_join, name="organisation_join"),
+    path("organisations/<int:organisation_id>/join/", views_onboarding.organisation_join_request,
+         name="organisation_join_request"),
+    path("organisations/<int:organisation_id>/requests/<int:request_id>/accept/",
+         views_onboarding.join_request_accept, name="join_request_accept"),
+    path("organisations/<int:organisation_id>/requests/<int:request_id>/decline/",
+         views_onboarding.join_request_decline, name="join_request_decline"),
+    path("organisations/<int:organisation_id>/members/<int:membership_id>/role/",
+         views_onboarding.membership_role_change, name="membership_role_change"),
+    path("organisations/<int:organisation_id>/invitations/", views_onboarding.invitation_create,
+         name="invitation_create"),
+    path("organisations/<int:organisation_id>/invitations/<int:invitation_id>/withdraw/",
+         views_onboarding.invitation_revoke, name="invitation_revoke"),
+    path("invitation/<str:token>/", views_onboarding.invitation, name="invitation"),
+    path("invitation/<str:token>/sign-up/", views_onboarding.invitation_signup, name="invitation_signup"),
 ]

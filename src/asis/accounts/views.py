@@ -8,10 +8,12 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -23,8 +25,14 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from asis.accounts import login_guard, services, two_factor
-from asis.accounts.access import access_managed_organisation, access_organisation, organisations_for
+from asis.accounts import login_guard, onboarding, services, two_factor, verification
+from asis.accounts.access import (
+    access_administered_organisation,
+    access_organisation,
+    can_administer,
+    grantable_roles,
+    organisations_for,
+)
 from asis.accounts.forms import (
     AddMemberForm,
     ApiTokenForm,
@@ -39,7 +47,13 @@ from asis.accounts.forms import (
     TokenForm,
     VerifyForm,
 )
-from asis.accounts.models import Membership
+from asis.accounts.forms_onboarding import (
+    AcceptJoinForm,
+    DeclineJoinForm,
+    InviteForm,
+    RoleChangeForm,
+)
+from asis.accounts.models import JoinRequest, Membership, Role
 
 
 class LoginView(auth_views.LoginView):
@@ -103,21 +117,61 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 
+def safe_next(request: HttpRequest) -> str:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    return next_url if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}) else ""
+
+
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = SignupForm(request.POST or None)
+    next_url = safe_next(request)
     if request.method == "POST" and form.is_valid():
         user = services.user_create(
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
             full_name=form.cleaned_data["full_name"],
             preferred_language=form.cleaned_data["preferred_language"],
+            email_verified=False,
+            terms_version=settings.ASIS_TERMS_VERSION,
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome! Your account has been created."))
-        return redirect("accounts:profile")
-    return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
+        verification.verification_mail_send(request=request, user=user)
+        messages.success(request, _("Welcome! Your account has been created. We sent a link to %(email)s: open "
+                                    "it to confirm your address.") % {"email": user.email})
+        return redirect(next_url or "accounts:profile")
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url},
+                  status=400 if form.errors else 200)
+
+
+def email_verify(request: HttpRequest, token: str) -> HttpResponse:
+    """Open the e-mailed link. It works without being logged in (people open mail on another
+    device) and again after it was used, so a mail scanner that fetched it first does no harm."""
+    user = verification.verification_user(token)
+    if user is None:
+        return render(request, "accounts/email_verify.html", {"invalid": True}, status=400)
+    verification.email_verify(user=user)
+    if request.user.is_authenticated and request.user.pk == user.pk:
+        messages.success(request, _("Thank you, your e-mail address is confirmed."))
+        return redirect("accounts:onboarding")
+    return render(request, "accounts/email_verify.html", {"confirmed": True})
+
+
+@login_required
+@require_POST
+def email_verify_resend(request: HttpRequest) -> HttpResponse:
+    if request.user.email_verified:
+        messages.info(request, _("Your e-mail address is already confirmed."))
+    elif verification.verification_mail_send(request=request, user=request.user):
+        messages.success(request, _("We sent a new link to %(email)s.") % {"email": request.user.email})
+    else:
+        messages.error(request, ngettext(
+            "A link was sent less than a minute ago. Check your inbox (and spam folder), or try again in "
+            "%(seconds)s second.",
+            "A link was sent less than a minute ago. Check your inbox (and spam folder), or try again in "
+            "%(seconds)s seconds.", verification.RESEND_SECONDS) % {"seconds": verification.RESEND_SECONDS})
+    return redirect(safe_next(request) or "accounts:profile")
 
 
 @login_required
@@ -323,39 +377,62 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/organisation_list.html", {"organisations": organisations})
 
 
+def organisation_context(request: HttpRequest, organisation: Any, **forms: Any) -> dict[str, Any]:
+    """The organisation page: facts for every member; members, requests and invitations for its
+    administrators."""
+    is_admin = can_administer(request.user, organisation)
+    context: dict[str, Any] = {"organisation": organisation, "is_manager": is_admin, "is_admin": is_admin,
+                               "show_audit": bool(request.user.is_platform_admin or Membership.objects.filter(
+                                   user=request.user, organisation=organisation, role=Role.PROGRAMME_MANAGER).exists())}
+    if not is_admin:
+        return context
+    roles = grantable_roles(request.user, organisation)
+    memberships = list(organisation.memberships.select_related("user").order_by("user__email", "role"))
+    for m in memberships:
+        m.manageable = m.role in roles
+        m.role_form = forms.get(f"role_{m.pk}") or RoleChangeForm(roles=roles, initial_role=m.role, prefix=f"m{m.pk}")
+    context.update(
+        memberships=memberships,
+        form=forms.get("form") or AddMemberForm(organisation=organisation, roles=roles),
+        invite_form=forms.get("invite_form") or InviteForm(roles=roles),
+        join_requests=[(r, AcceptJoinForm(roles=roles, prefix=f"r{r.pk}"), DeclineJoinForm(prefix=f"d{r.pk}"))
+                       for r in organisation.join_requests.filter(status=JoinRequest.Status.PENDING)
+                       .select_related("user").order_by("created_at")],
+        invitations=[i for i in organisation.invitations.select_related("invited_by").order_by("-created_at")
+                     if i.is_open],
+    )
+    return context
+
+
 @login_required
 def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = access_organisation(request.user, organisation_id)
-    is_manager = request.user.is_platform_admin or Membership.objects.filter(
-        user=request.user, organisation=organisation, role="programme_manager"
-    ).exists()
-    memberships = organisation.memberships.select_related("user").order_by("user__email") if is_manager else None
-    form = AddMemberForm(organisation=organisation) if is_manager else None
-    return render(request, "accounts/organisation_detail.html",
-                  {"organisation": organisation, "memberships": memberships, "form": form, "is_manager": is_manager})
+    return render(request, "accounts/organisation_detail.html", organisation_context(request, organisation))
 
 
 @login_required
 @require_POST
 def organisation_member_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    organisation = access_managed_organisation(request.user, organisation_id)
-    form = AddMemberForm(request.POST, organisation=organisation)
+    organisation = access_administered_organisation(request.user, organisation_id)
+    form = AddMemberForm(request.POST, organisation=organisation, roles=grantable_roles(request.user, organisation))
     if form.is_valid():
         services.membership_grant(actor=request.user, user=form.cleaned_data["email"], organisation=organisation,
                                   role=form.cleaned_data["role"])
         messages.success(request, _("The member has been added."))
         return redirect("accounts:organisation_detail", organisation_id=organisation.pk)
-    memberships = organisation.memberships.select_related("user").order_by("user__email")
     return render(request, "accounts/organisation_detail.html",
-                  {"organisation": organisation, "memberships": memberships, "form": form, "is_manager": True},
-                  status=400)
+                  organisation_context(request, organisation, form=form), status=400)
 
 
 @login_required
 @require_POST
 def organisation_member_remove(request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
-    organisation = access_managed_organisation(request.user, organisation_id)
+    organisation = access_administered_organisation(request.user, organisation_id)
     membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
-    services.membership_revoke(actor=request.user, membership=membership)
-    messages.success(request, _("The membership has been removed."))
+    try:
+        onboarding.membership_remove(actor=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The membership has been removed."))
     return redirect("accounts:organisation_detail", organisation_id=organisation.pk)

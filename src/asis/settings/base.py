@@ -116,6 +116,11 @@ AXES_CLIENT_IP_CALLABLE = "asis.core.clientip.client_ip"
 # a browser that signed in to the account before or one confirmed by an e-mailed link.
 ASIS_LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
 ASIS_LOGIN_ACCOUNT_WINDOW_MINUTES = env_int("LOGIN_ACCOUNT_WINDOW_MINUTES", 60)
+# Organisation onboarding: how long the sign-up verification link and an e-mailed invitation work,
+# and the version of the terms of use that sign-up records with the person's consent.
+ASIS_EMAIL_VERIFICATION_DAYS = env_int("EMAIL_VERIFICATION_DAYS", 3)
+ASIS_INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
+ASIS_TERMS_VERSION = env_str("TERMS_VERSION", "1")
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

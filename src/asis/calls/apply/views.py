@@ -133,8 +133,14 @@ def self_assessment_apply(request: HttpRequest, token: Any) -> HttpResponse:
 
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
+    applications = svc.my_applications(request.user)
+    # The other applications of the user's organisations: a new member sees what the organisation
+    # is preparing (and whom to ask to be added as co-applicant), without being able to open it.
+    of_organisations = (Application.objects.filter(organisation__in=svc.organisations_of_applicant(request.user))
+                        .exclude(pk__in=applications.values("pk")).select_related("call", "organisation", "applicant")
+                        .order_by("-created_at", "pk"))
     return render(request, "calls/apply/my_applications.html",
-                  {"applications": svc.my_applications(request.user)})
+                  {"applications": applications, "organisation_applications": of_organisations})
 
 
 @login_required
