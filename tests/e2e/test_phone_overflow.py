@@ -73,19 +73,24 @@ _OVERFLOW_JS = """() => {
     for (let e = el; e && e !== document.body && parts.length < 4; e = e.parentElement) parts.unshift(name(e));
     return parts.join(' > ');
   };
-  let worst = null, right = width;
-  for (const el of document.body.querySelectorAll('*')) {
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.right <= right) continue;
-    // An element inside a scrolling frame does not widen the page: only the frame counts.
-    let clipped = false;
-    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-      const ox = getComputedStyle(p).overflowX;
-      if (ox !== 'visible' && ox !== 'clip' || getComputedStyle(p).position === 'fixed') { clipped = true; break; }
+  const widest = (skipClipped) => {
+    let worst = null, right = width;
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.right <= right) continue;
+      // An element inside a scrolling frame does not widen the page: only the frame counts.
+      let clipped = false;
+      for (let p = el.parentElement; skipClipped && p && p !== document.body; p = p.parentElement) {
+        const ox = getComputedStyle(p).overflowX;
+        if (ox !== 'visible' || getComputedStyle(p).position === 'fixed') { clipped = true; break; }
+      }
+      if (clipped) continue;
+      right = r.right; worst = el;
     }
-    if (clipped) continue;
-    right = r.right; worst = el;
-  }
+    return [worst, right];
+  };
+  let [worst, right] = widest(true);
+  if (!worst) [worst, right] = widest(false);
   const text = worst ? (worst.innerText || '').trim().replace(/\\s+/g, ' ').slice(0, 60) : '';
   return {page, width, element: worst ? path(worst) : '(none found)', right: Math.round(right), text};
 }"""
