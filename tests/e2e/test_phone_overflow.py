@@ -91,6 +91,16 @@ _OVERFLOW_JS = """() => {
   };
   let [worst, right] = widest(true);
   if (!worst) [worst, right] = widest(false);
+  if (!worst) {
+    // Text that spills out of a narrow element: the element's own box stays inside the screen.
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      range.selectNodeContents(node);
+      const r = range.getBoundingClientRect();
+      if (r.width > 0 && r.right > right) { right = r.right; worst = node.parentElement; }
+    }
+  }
   const text = worst ? (worst.innerText || '').trim().replace(/\\s+/g, ' ').slice(0, 60) : '';
   return {page, width, element: worst ? path(worst) : '(none found)', right: Math.round(right), text};
 }"""
