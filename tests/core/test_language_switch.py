@@ -108,3 +108,13 @@ def test_changing_the_preferred_language_switches_the_interface(client, db):
     with translation.override("sl"):
         saved = translation.gettext("Your profile has been saved.")
     assert saved in page.content.decode()
+
+
+def test_signup_switches_to_the_chosen_language(client, db):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    response = client.post("/en/accounts/signup/", {
+        "email": "neu@example.org", "full_name": "Neu", "preferred_language": "it",
+        "password1": PASSWORD, "password2": PASSWORD})
+    assert response["Location"] == "/it/accounts/profile/"
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "it"
+    assert _html_lang(client.get(response["Location"])) == "it"
