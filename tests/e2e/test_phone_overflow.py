@@ -214,15 +214,17 @@ def test_no_page_is_wider_than_a_phone(browser, live_server, world):
 
 def test_menu_button_discloses_the_navigation(browser, live_server, world):
     """On a phone the header is one row with a menu button; the button opens and closes the
-    language switch, the account links and the sections, by keyboard; axe finds nothing serious
-    with the menu closed or open. Without script the menu is simply open."""
+    language switch, the account links and the sections, by keyboard; the switch in it keeps the
+    page; axe finds nothing serious with the menu closed or open. Without script the menu is
+    simply open."""
     from tests.e2e.conftest import A11yPage
 
     context = _context_for(browser, live_server, world.users["manager"])
     context.clear_cookies()
     page = A11yPage(context.new_page(), live_server.url)
     page.goto("/en/")
-    button = page.get_by_role("button", name="Menu")
+    assert page.get_by_role("button", name="Menu").count() == 1
+    button = page.locator(".menu-toggle")  # by class: its name changes with the language below
     assert button.get_attribute("aria-expanded") == "false"
     assert button.get_attribute("aria-controls") == "site-tools site-nav"
     assert not page.locator("#site-nav").is_visible()
@@ -237,6 +239,16 @@ def test_menu_button_discloses_the_navigation(browser, live_server, world):
     page.keyboard.press("Escape")
     assert button.get_attribute("aria-expanded") == "false"
     assert page.evaluate("document.activeElement.classList.contains('menu-toggle')")
+    # The language switch in the menu keeps the page and its query, whatever the cookie says.
+    context.add_cookies([{"name": "django_language", "value": "fr", "url": live_server.url}])
+    page.goto("/en/observatory/?q=energy")
+    button.click()
+    page.select_option("#language-select", "de")
+    with page.expect_navigation():
+        page.locator(".lang-switch button[type=submit]").click()
+    assert page.url == live_server.url + "/de/observatory/?q=energy"
+    assert page.locator("html").get_attribute("lang") == "de"
+    page.check()
     # On a desktop the button is not there and the menu is open.
     page.set_viewport_size({"width": 1280, "height": 800})
     assert not button.is_visible()
