@@ -9,11 +9,12 @@ import asis.calls.api  # noqa: F401  (registers endpoints)
 import asis.core.api  # noqa: F401  (registers endpoints)
 import asis.observatory.api  # noqa: F401  (registers endpoints)
 from asis.core.api_base import api
+from asis.core.language import set_language
 
 admin.site.site_header = "ASIS administration"
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api_index"),
     path("api/v1/", api.urls),
 ]

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -54,6 +55,7 @@ from asis.accounts.forms_onboarding import (
     RoleChangeForm,
 )
 from asis.accounts.models import JoinRequest, Membership, Role
+from asis.core.language import redirect_in_language
 
 
 class LoginView(auth_views.LoginView):
@@ -64,7 +66,8 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         login_guard.remember_browser(self.request, response, form.get_user().email)
-        return response
+        # From here on the interface speaks the person's language, whichever page they logged in on.
+        return redirect_in_language(response, form.get_user().preferred_language)
 
     def form_invalid(self, form: EmailAuthenticationForm) -> HttpResponse:
         context = self.get_context_data(form=form)
@@ -138,9 +141,10 @@ def signup(request: HttpRequest) -> HttpResponse:
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         verification.verification_mail_send(request=request, user=user)
-        messages.success(request, _("Welcome! Your account has been created. We sent a link to %(email)s: open "
-                                    "it to confirm your address.") % {"email": user.email})
-        return redirect(next_url or "accounts:profile")
+        with translation.override(user.preferred_language):
+            messages.success(request, _("Welcome! Your account has been created. We sent a link to %(email)s: "
+                                        "open it to confirm your address.") % {"email": user.email})
+        return redirect_in_language(redirect(next_url or "accounts:profile"), user.preferred_language)
     return render(request, "accounts/signup.html", {"form": form, "next": next_url},
                   status=400 if form.errors else 200)
 
@@ -178,9 +182,11 @@ def email_verify_resend(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your profile has been saved."))
-        return redirect("accounts:profile")
+        user = form.save()
+        # A new preferred language switches the interface at once, this message included.
+        with translation.override(user.preferred_language):
+            messages.success(request, _("Your profile has been saved."))
+        return redirect_in_language(redirect("accounts:profile"), user.preferred_language)
     memberships = request.user.memberships.select_related("organisation").order_by("organisation__name")
     context = {
         "form": form,
