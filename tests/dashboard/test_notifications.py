@@ -182,3 +182,27 @@ def test_notifications_list_queries_do_not_grow(world, django_assert_max_num_que
     client = world.client_for("member")
     with django_assert_max_num_queries(10):
         _page(client)
+
+
+def test_notifications_are_in_the_personal_data_export_and_erased_with_the_account(world, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from asis.accounts.services import retention_purge, user_anonymise, user_personal_data
+
+    member, manager = world.users["member"], world.users["manager"]
+    Notification.objects.create(recipient=member, kind="accounts.password_reset", params={})
+    NotificationPreference.objects.create(user=member, kind="calls.application_submitted", email=False)
+    data = user_personal_data(user=member)
+    assert [n["kind"] for n in data["in_app_notifications"]] == ["accounts.password_reset"]
+    assert data["notification_email_preferences"] == {"calls.application_submitted": False}
+    old_read = Notification.objects.create(recipient=manager, kind="accounts.password_reset",
+                                           read_at=timezone.now() - timedelta(days=400))
+    unread = Notification.objects.create(recipient=manager, kind="accounts.password_reset")
+    settings.ASIS_RETENTION_DAYS = 365
+    assert retention_purge()["notifications"] == 1
+    assert not Notification.objects.filter(pk=old_read.pk).exists() and Notification.objects.filter(pk=unread.pk).exists()
+    user_anonymise(user=member, actor=member)
+    assert not Notification.objects.filter(recipient=member).exists()
+    assert not NotificationPreference.objects.filter(user=member).exists()
