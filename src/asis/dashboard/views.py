@@ -24,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = selectors.roles_of(user)
     context = {
         "roles": roles,
+        "asis_roles": roles,  # the header's links and bell: no second query
         "applicant": selectors.applicant_home(user, today) if roles.applicant else None,
         "evaluator": selectors.evaluator_home(user, today) if roles.evaluator else None,
         "manager": selectors.manager_home(user, today) if roles.manager else None,
