@@ -71,6 +71,13 @@ def _member_token(w: Any) -> dict[str, Any]:
     return {"token_id": token.pk}
 
 
+def _member_notification(w: Any) -> dict[str, Any]:
+    from asis.dashboard.models import Notification
+
+    notification = Notification.objects.create(recipient=w.users["member"], kind="accounts.password_reset")
+    return {"notification_id": notification.pk}
+
+
 def _member_job(w: Any) -> dict[str, Any]:
     from asis.core.models import Job
 
@@ -155,6 +162,12 @@ RULES: dict[str, Rule] = {
     "core:job_detail": Rule(frozenset({"member", "platform_admin"}), kwargs=_member_job),
     "core:audit_log": Rule(frozenset({"manager", "other_manager", "platform_admin"})),
     "core:audit_verify": Rule(ADMIN_ONLY, "POST"),
+    # home page and notification centre (asis.dashboard)
+    "dashboard:home": Rule(ALL),
+    "dashboard:notifications": Rule(AUTHENTICATED),
+    "dashboard:notification_read": Rule(frozenset({"member"}), "POST", kwargs=_member_notification),
+    "dashboard:notification_read_all": Rule(AUTHENTICATED, "POST"),
+    "dashboard:notification_settings": Rule(AUTHENTICATED),
     # accounts
     "accounts:login": Rule(ALL),
     "accounts:login_unlock": Rule(ALL, "POST", data={"email": "nobody@example.org"}),

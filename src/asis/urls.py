@@ -20,6 +20,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("", include("asis.dashboard.urls")),  # its home page replaces core's for signed-in people
     path("", include("asis.core.urls")),
     path("accounts/", include("asis.accounts.urls")),
     path("observatory/", include("asis.observatory.urls")),

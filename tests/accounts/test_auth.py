@@ -25,7 +25,7 @@ def test_login_with_email_and_argon2_in_production_hashers(db, settings):
     assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     make_user("ana@example.org")
     response = _login(__import__("django.test").test.Client(), "ana@example.org")
-    assert response.status_code == 302 and response["Location"].endswith("/accounts/profile/")
+    assert response.status_code == 302 and response["Location"] == "/en/"  # the home page
 
 
 def test_wrong_password_gives_a_clear_message(client, db):

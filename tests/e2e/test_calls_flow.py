@@ -58,7 +58,7 @@ def _submit(page, selector):
     page.check()
 
 
-def _login(page, email, next_url="**/accounts/profile/"):
+def _login(page, email, next_url="**/en/"):
     page.context.clear_cookies()
     page.goto("/en/accounts/login/")
     _fill_login(page, email, next_url)

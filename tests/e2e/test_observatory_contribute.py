@@ -18,7 +18,7 @@ def _login(page, email):
     page.fill("#id_username", email)
     page.fill("#id_password", PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_url("**/accounts/profile/")
+    page.wait_for_url("**/en/")  # the home page
 
 
 def test_propose_moderate_publish(page):

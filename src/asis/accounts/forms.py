@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from asis.accounts import login_guard
 from asis.accounts.models import Membership, Organisation, Role, User
+from asis.core.notify import notify_user
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -187,6 +188,7 @@ class LocalisedPasswordResetForm(PasswordResetForm):
 
     def send_mail(self, subject_template_name: str, email_template_name: str, context: dict[str, Any],
                   from_email: str | None, to_email: str, html_email_template_name: str | None = None) -> None:
+        notify_user(kind="accounts.password_reset", user=context.get("user"))  # a security e-mail: always sent
         with translation.override(getattr(context.get("user"), "preferred_language", None) or "en"):
             super().send_mail(subject_template_name, email_template_name, context, from_email, to_email,
                               html_email_template_name)

@@ -29,6 +29,7 @@ from django.utils.crypto import salted_hmac
 
 from asis.accounts.models import User
 from asis.core.audit import audit_record
+from asis.core.notify import notify_user
 
 BROWSER_COOKIE = "asis_known_browser"
 BROWSER_COOKIE_DAYS = 180
@@ -136,6 +137,7 @@ def unlock_mail_send(*, request: HttpRequest, email: str) -> None:
     user = User.objects.filter(email__iexact=normalise(email), is_active=True).first()
     if user is None or not cache.add(f"asis:login:unlock-sent:{_marker(user.email)}", 1, timeout=60):
         return
+    notify_user(kind="accounts.login_unlock", user=user)  # a security e-mail: always sent
     with translation.override(user.preferred_language or "en"):
         link = request.build_absolute_uri(reverse("accounts:login_confirm", args=[unlock_token(user)]))
         context = {"link": link, "minutes": unlock_max_age() // 60}

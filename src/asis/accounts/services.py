@@ -84,10 +84,10 @@ def api_token_revoke(*, user: User, token: ApiToken) -> None:
 
 # Other modules contribute their part of a person's data without accounts importing them:
 # ``export(user) -> dict`` (merged into the export) and ``erase(user)`` (run before anonymising).
-PERSONAL_DATA_EXPORTS = ("asis.calls.personal_data.export",)
-PERSONAL_DATA_ERASERS = ("asis.calls.personal_data.erase",)
+PERSONAL_DATA_EXPORTS = ("asis.calls.personal_data.export", "asis.dashboard.personal_data.export")
+PERSONAL_DATA_ERASERS = ("asis.calls.personal_data.erase", "asis.dashboard.personal_data.erase")
 # ``purge(cutoff) -> dict[str, int]``: delete a module's operational data older than the cutoff.
-RETENTION_PURGERS = ("asis.calls.personal_data.purge",)
+RETENTION_PURGERS = ("asis.calls.personal_data.purge", "asis.dashboard.personal_data.purge")
 
 
 def user_personal_data(*, user: User) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from asis.accounts.access import has_staff_role
 from asis.accounts.models import RecoveryCode, User
 from asis.core.audit import audit_record
+from asis.core.notify import notify_user
 
 logger = logging.getLogger(__name__)
 
@@ -228,6 +229,7 @@ def recovery_code_use(*, user: User, code: str) -> int | None:
 
 def _notify(*, user: User, event: str, left: int | None = None) -> None:
     """Tell the owner, in their language, that their second factor changed (as banks and GitHub do)."""
+    notify_user(kind="accounts.two_factor", user=user, event=event, left=left)  # always e-mailed too
     if not user.email or user.anonymised_at:
         return
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):

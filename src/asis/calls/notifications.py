@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from asis.calls.models import Application, Call, Notification
+from asis.core.notify import notify_user
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ def notify(*, kind: str, user: Any = None, email: str = "", language: str | None
     address = email or (getattr(user, "email", "") if user is not None else "")
     if user is not None and getattr(user, "anonymised_at", None):
         address = ""
+    if not notify_user(kind=f"calls.{kind}", user=user, call=call, application=application, context=context):
+        address = ""  # in-app only: the recipient switched this kind's e-mail off
     lang = language or getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
     ctx = {**(context or {}), "user": user, "call": call, "application": application,
            "site_url": settings.SITE_URL.rstrip("/"), "language": lang}

@@ -11,10 +11,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from asis.accounts.models import Organisation
+from asis.core.notify import notify_user
 from asis.observatory.models import Initiative
 
 
 def _send(*, user: Any, template: str, context: dict[str, Any]) -> None:
+    if not notify_user(kind=f"observatory.{template}", user=user, **context):
+        return
     if not user.email or getattr(user, "anonymised_at", None):
         return
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):

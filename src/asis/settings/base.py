@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "asis.accounts",
     "asis.observatory",
     "asis.calls",
+    "asis.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "asis.core.context_processors.platform",
+                "asis.dashboard.context_processors.role_nav",
             ],
         },
     }
@@ -103,7 +105,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
 # Reverse proxies whose forwarding header is believed (addresses or CIDR networks); empty: trust
