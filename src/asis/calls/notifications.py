@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from asis.calls.models import Application, Call, Notification
+from asis.core.site import localised_path, site_url
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +30,11 @@ def notify(*, kind: str, user: Any = None, email: str = "", language: str | None
     if user is not None and getattr(user, "anonymised_at", None):
         address = ""
     lang = language or getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
-    ctx = {**(context or {}), "user": user, "call": call, "application": application,
-           "site_url": settings.SITE_URL.rstrip("/"), "language": lang}
+    # Links reversed in the sender's language lead the recipient to pages in their own.
+    context = {key: localised_path(value, lang) if key.endswith("_url") else value
+               for key, value in (context or {}).items()}
+    ctx = {**context, "user": user, "call": call, "application": application,
+           "site_url": site_url(), "language": lang}
     with translation.override(lang):
         subject = " ".join(render_to_string(f"calls/email/{kind}_subject.txt", ctx).split())
         body = render_to_string(f"calls/email/{kind}.txt", ctx)
