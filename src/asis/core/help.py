@@ -85,7 +85,9 @@ def guide_list() -> list[Guide]:
     root = guides_dir()
     if not root.is_dir():
         return []
-    names = sorted(p.relative_to(root).with_suffix("").as_posix() for p in root.rglob("*.md"))
+    # The role guides first, then the step-by-step guides of each folder.
+    names = sorted((p.relative_to(root).with_suffix("").as_posix() for p in root.rglob("*.md")),
+                   key=lambda name: (name.count("/"), name))
     return [guide for name in names if name != "README" and (guide := guide_get(name)) is not None]
 
 
