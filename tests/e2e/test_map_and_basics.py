@@ -72,6 +72,9 @@ def test_readable_map_initiative_map_and_footer_pages(page, observatory, lang, w
     marker.click()
     popup = page.locator(".map-popup")
     popup.wait_for()
+    # the map pans the popup clear of the zoom buttons
+    page.wait_for_function("""() => document.querySelector('.leaflet-popup').getBoundingClientRect().left >=
+        document.querySelector('.leaflet-control-zoom').getBoundingClientRect().right""")
     text = popup.inner_text()
     assert "Verein Reparatur Tirol" in text and "Volunteers repair appliances" in text
     assert ("Pilot" in text) and ("Stage:" in text or "Phase" in text or ":" in text)
@@ -100,3 +103,10 @@ def test_readable_map_initiative_map_and_footer_pages(page, observatory, lang, w
     assert page.locator("h1").inner_text() in ("Accessibility statement", "Erklärung zur Barrierefreiheit")
     page.goto(f"/{lang}/help/")
     assert page.evaluate(NO_OVERFLOW)
+
+    # the API documentation in the site's frame, with a getting-started text
+    page.click("footer >> a[href='/api/v1/docs']")
+    page.wait_for_selector("#swagger-ui .opblock")
+    page.check()
+    assert page.locator("header.site-header").count() == 1
+    assert "Authorization: Bearer" in page.inner_text(".api-start")

@@ -8,6 +8,7 @@
     if (!box || !settings || typeof SwaggerUIBundle === "undefined") { return; }
     var config = JSON.parse(settings.textContent);
     config.dom_id = "#swagger-ui";
+    config.deepLinking = false;  // its links sit inside the operation buttons (nested interactive controls)
     config.presets = [SwaggerUIBundle.presets.apis];
     var token = box.dataset.csrfToken;
     if (token) {
