@@ -72,9 +72,13 @@ def test_readable_map_initiative_map_and_footer_pages(page, observatory, lang, w
     marker.click()
     popup = page.locator(".map-popup")
     popup.wait_for()
-    # the map pans the popup clear of the zoom buttons
-    page.wait_for_function("""() => document.querySelector('.leaflet-popup').getBoundingClientRect().left >=
-        document.querySelector('.leaflet-control-zoom').getBoundingClientRect().right""")
+    # the map pans the popup clear of the zoom buttons; axe reads its colours once it has faded in
+    page.wait_for_function("""() => {
+        const popup = document.querySelector('.leaflet-popup');
+        return popup.getBoundingClientRect().left >=
+            document.querySelector('.leaflet-control-zoom').getBoundingClientRect().right
+            && getComputedStyle(popup).opacity === '1';
+    }""")
     text = popup.inner_text()
     assert "Verein Reparatur Tirol" in text and "Volunteers repair appliances" in text
     assert ("Pilot" in text) and ("Stage:" in text or "Phase" in text or ":" in text)
