@@ -61,6 +61,18 @@ def test_readable_map_initiative_map_and_footer_pages(page, observatory, lang, w
     fills = page.evaluate("() => [...document.querySelectorAll('path[data-region]')].map(p => p.getAttribute('fill'))")
     assert len(set(fills)) >= 3  # none, and two classes (AT33 has two initiatives, FRK2 and ITC4 one)
     assert page.locator("#observatory-map path[stroke='#1b1f24']").count() >= 1  # borders
+    # zoomed in, the regions' names replace the countries'
+    clicks = 0
+    while page.locator(".map-label-region").count() == 0 and clicks < 4:
+        page.click(".leaflet-control-zoom-in")
+        page.wait_for_timeout(400)  # the zoom animation; only the labels' presence is asserted
+        clicks += 1
+    page.wait_for_selector(".map-label-region >> text=Tirol")
+    page.wait_for_selector(".map-label-country", state="detached")
+    for _ in range(clicks):
+        page.click(".leaflet-control-zoom-out")
+        page.wait_for_timeout(400)
+    page.wait_for_selector(".map-label-country")
     legend = page.locator("#map-legend li").all_inner_texts()
     assert len(legend) == 3 and legend[-1].strip() == "2"
 

@@ -8,7 +8,8 @@
 (function () {
   "use strict";
 
-  var REGION_NAMES_FROM_ZOOM = 7;
+  // Region names from one zoom step past the whole-area view (and never on a crowded small screen).
+  var REGION_NAMES_MIN_ZOOM = 6.5;
 
   function go(url) { window.location.assign(url); }
 
@@ -55,8 +56,9 @@
         regions.addLayer(labelMarker(f.properties.label_point, f.properties.name, "map-label-region"));
       }
     });
+    var from = Math.max(map.getZoom() + 1, REGION_NAMES_MIN_ZOOM);
     function update() {
-      var detailed = map.getZoom() >= REGION_NAMES_FROM_ZOOM;
+      var detailed = map.getZoom() >= from - 0.01;
       if (detailed) { map.removeLayer(countries); map.addLayer(regions); }
       else { map.removeLayer(regions); map.addLayer(countries); }
     }
@@ -88,7 +90,7 @@
     var d = box.dataset;
     var tiles = Boolean(d.tilesUrl);
     // The figure's caption credits the boundaries; the map repeats it only beside a tile layer's credit.
-    var map = L.map(box, { zoomSnap: 0.1, zoomDelta: 0.5, attributionControl: tiles, minZoom: 4, maxZoom: 16 });
+    var map = L.map(box, { zoomSnap: 0.1, attributionControl: tiles, minZoom: 4, maxZoom: 16 });
     if (tiles) {
       map.attributionControl.setPrefix(false);
       map.attributionControl.addAttribution(d.boundariesAttribution);
@@ -137,7 +139,7 @@
         }).addTo(map);
         addBorders(map, data.borders);
         // The frame shows the whole programme area, as large as the frame allows (also at 360 px).
-        if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds(), { padding: [4, 4] }); }
+        if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds(), { padding: [4, 4], animate: false }); }
         addNames(map, data);
         box.classList.add("map-ready");
       })
