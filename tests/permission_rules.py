@@ -168,6 +168,12 @@ RULES: dict[str, Rule] = {
     "dashboard:notification_read": Rule(frozenset({"member"}), "POST", kwargs=_member_notification),
     "dashboard:notification_read_all": Rule(AUTHENTICATED, "POST"),
     "dashboard:notification_settings": Rule(AUTHENTICATED),
+    # public-sector basics: footer pages, help, favicon, the API's 404 for unknown paths
+    "core:site_page": Rule(ALL, kwargs=lambda w: {"slug": "accessibility"}),
+    "core:help_index": Rule(ALL),
+    "core:help_guide": Rule(ALL, kwargs=lambda w: {"name": "calls/manager-build"}),
+    "favicon": Rule(ALL),
+    "api_not_found": Rule(NOBODY, kwargs=lambda w: {"rest": "v1/no-such-endpoint"}),
     # accounts
     "accounts:login": Rule(ALL),
     "accounts:login_unlock": Rule(ALL, "POST", data={"email": "nobody@example.org"}),
@@ -218,6 +224,9 @@ ADMIN_EXCEPTIONS: dict[str, Rule] = {
     "admin:core_auditentry_add": Rule(NOBODY),
     "admin:core_auditentry_delete": Rule(NOBODY),
     "admin:django_tasks_database_dbtaskresult_delete": Rule(NOBODY),
+    # The four footer pages are a fixed set: edited, never added or deleted.
+    "admin:core_sitepage_add": Rule(NOBODY),
+    "admin:core_sitepage_delete": Rule(NOBODY),
     "admin:autocomplete": Rule(ADMIN_ONLY, data={"app_label": "accounts", "model_name": "membership",
                                                  "field_name": "user", "term": "a"}),
     # Calls are changed only through their services (which write the audit log).

@@ -80,6 +80,11 @@ def _make_admin_object(model):
 
     if model is Job:
         return Job.objects.create(kind="audit.verify")
+    if model._meta.label_lower == "core.sitepage":
+        from asis.core.page_defaults import site_pages_seed
+
+        site_pages_seed(model)
+        return model.objects.order_by("pk").first()
     if model._meta.label_lower == "core.auditentry":
         return audit_record(action="asis.test.created")
     if model._meta.label_lower == "otp_totp.totpdevice":

@@ -36,6 +36,7 @@ def test_no_inline_script_in_templates():
 def _production_env(**extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASIS_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update({"DJANGO_SETTINGS_MODULE": "asis.settings.production", "ASIS_ALLOWED_HOSTS": "asis.example.org",
+                "ASIS_SITE_URL": "https://asis.example.org",
                 "ASIS_DATABASE_URL": "sqlite:////tmp/asis-prod-check.sqlite3",
                 "ASIS_AUDIT_KEY": "audit-" + "".join(chr(ord("a") + i % 26) for i in range(40))})
     env.update(extra)

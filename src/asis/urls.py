@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 import asis.accounts.api  # noqa: F401  (registers endpoints)
@@ -10,6 +10,8 @@ import asis.core.api  # noqa: F401  (registers endpoints)
 import asis.observatory.api  # noqa: F401  (registers endpoints)
 from asis.core.api_base import api
 from asis.core.language import set_language
+from asis.core.views_api import api_not_found
+from asis.core.views_pages import favicon
 
 admin.site.site_header = "ASIS administration"
 
@@ -17,6 +19,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api_index"),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found, name="api_not_found"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -60,7 +60,8 @@ def test_rotation_keeps_old_entries_verifying(db, settings):
 
 def _production(**extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASIS_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update({"ASIS_SECRET_KEY": "S" + "".join(chr(ord("a") + i % 26) for i in range(60)) + "7#", **extra})
+    env.update({"ASIS_SITE_URL": "https://asis.example.org",
+                "ASIS_SECRET_KEY": "S" + "".join(chr(ord("a") + i % 26) for i in range(60)) + "7#", **extra})
     code = "import asis.settings.production"
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT, timeout=60)
 

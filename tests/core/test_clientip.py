@@ -137,7 +137,8 @@ def test_wsgi_start_warns_about_a_per_process_cache(tmp_path):
     """What gunicorn loads: production settings without Redis say so in the log at start-up."""
     env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "asis.settings.production",
            "ASIS_SECRET_KEY": "w" + "".join(chr(ord("a") + i % 26) for i in range(60)) + "Z9!",
-           "ASIS_ALLOWED_HOSTS": "asis.example.org", "ASIS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+           "ASIS_ALLOWED_HOSTS": "asis.example.org", "ASIS_SITE_URL": "https://asis.example.org",
+           "ASIS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
            "ASIS_AUDIT_KEY": "audit-" + "k" * 40,
            "PYTHONPATH": str(SRC.parent)}
     result = subprocess.run([sys.executable, "-c", "import asis.wsgi"], env=env, capture_output=True, text=True,

@@ -28,6 +28,7 @@ from asis.accounts.access import has_staff_role
 from asis.accounts.models import RecoveryCode, User
 from asis.core.audit import audit_record
 from asis.core.notify import notify_user
+from asis.core.site import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -233,7 +234,7 @@ def _notify(*, user: User, event: str, left: int | None = None) -> None:
     if not user.email or user.anonymised_at:
         return
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        context = {"user": user, "event": event, "left": left, "site_url": settings.SITE_URL.rstrip("/"),
+        context = {"user": user, "event": event, "left": left, "site_url": site_url(),
                    "profile_url": reverse("accounts:profile")}
         subject = " ".join(render_to_string("accounts/email/two_factor_notice_subject.txt", context).split())
         body = render_to_string("accounts/email/two_factor_notice.txt", context)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from asis.calls.models import Application, Call, Notification
 from asis.core.notify import notify_user
+from asis.core.site import localised_path, site_url
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +51,11 @@ def notify(*, kind: str, user: Any = None, email: str = "", language: str | None
     if not notify_user(kind=f"calls.{kind}", user=user, call=call, application=application, context=context):
         address = ""  # in-app only: the recipient switched this kind's e-mail off
     lang = language or getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
-    ctx = {**(context or {}), "user": user, "call": call, "application": application,
-           "site_url": settings.SITE_URL.rstrip("/"), "language": lang}
+    # Links reversed in the sender's language lead the recipient to pages in their own.
+    context = {key: localised_path(value, lang) if key.endswith("_url") else value
+               for key, value in (context or {}).items()}
+    ctx = {**context, "user": user, "call": call, "application": application,
+           "site_url": site_url(), "language": lang}
     with translation.override(lang):
         subject = " ".join(render_to_string(f"calls/email/{kind}_subject.txt", ctx).split())
         body = render_to_string(f"calls/email/{kind}.txt", ctx)

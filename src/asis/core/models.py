@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from asis.core.i18n import TranslatableModel
+
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     def update(self, **kwargs: object) -> int:  # pragma: no cover - guarded by DB trigger too
@@ -120,3 +122,30 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return round(self.progress * 100)
+
+
+class SitePage(TranslatableModel):
+    """A page linked from every page's footer (legal notice, privacy, accessibility, contact),
+    written by the platform administrator in every language; the body is Markdown without HTML."""
+
+    class Slug(models.TextChoices):
+        LEGAL_NOTICE = "legal-notice", _("Legal notice")
+        PRIVACY = "privacy", _("Privacy policy")
+        ACCESSIBILITY = "accessibility", _("Accessibility statement")
+        CONTACT = "contact", _("Contact")
+
+    TRANSLATABLE_FIELDS = ("title", "body")
+
+    slug = models.SlugField(_("page"), max_length=40, unique=True, choices=Slug.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True,
+                            help_text=_("Markdown: # headings, **bold**, lists, [links](https://...). HTML is shown as text."))
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("footer page")
+        verbose_name_plural = _("footer pages")
+
+    def __str__(self) -> str:
+        return self.title

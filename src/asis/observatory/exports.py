@@ -42,6 +42,7 @@ from asis.core.opendata import (
     LICENCE_URL,
     spreadsheet_safe,
 )
+from asis.core.site import site_url
 from asis.observatory.filters import CatalogueQuery, apply
 from asis.observatory.models import Initiative, InitiativeOrganisation
 from asis.regions.models import Region
@@ -117,7 +118,7 @@ class UrlMaker:
         except NoReverseMatch:  # the catalogue pages are not installed
             self.template = None
         else:
-            self.template = settings.SITE_URL.rstrip("/") + path.replace(str(marker), "{}")
+            self.template = site_url() + path.replace(str(marker), "{}")
 
     def __call__(self, pk: int) -> str | None:
         return self.template.format(pk) if self.template else None
@@ -173,7 +174,11 @@ def initiative_record(initiative: Initiative, language: str, url: UrlMaker, *,
 
 
 def records(queryset: QuerySet[Initiative], language: str) -> Iterator[dict[str, Any]]:
-    url = UrlMaker(language)
+    # The address is taken now, while the request is handled: a streamed body is written later.
+    return _records(queryset, language, UrlMaker(language))
+
+
+def _records(queryset: QuerySet[Initiative], language: str, url: UrlMaker) -> Iterator[dict[str, Any]]:
     for initiative in with_relations(queryset.defer(*_UNUSED_IN_LISTS)).iterator(chunk_size=CHUNK_SIZE):
         record = initiative_record(initiative, language, url)
         # A prefetched organisation link points back at its initiative: a reference cycle that only

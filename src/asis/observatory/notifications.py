@@ -12,6 +12,7 @@ from django.utils import translation
 
 from asis.accounts.models import Organisation
 from asis.core.notify import notify_user
+from asis.core.site import site_url
 from asis.observatory.models import Initiative
 
 
@@ -21,7 +22,7 @@ def _send(*, user: Any, template: str, context: dict[str, Any]) -> None:
     if not user.email or getattr(user, "anonymised_at", None):
         return
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        context = {**context, "user": user, "site_url": settings.SITE_URL.rstrip("/"),
+        context = {**context, "user": user, "site_url": site_url(),
                    "my_url": reverse("observatory:my_proposals")}
         subject = " ".join(render_to_string(f"observatory/email/{template}_subject.txt", context).split())
         body = render_to_string(f"observatory/email/{template}.txt", context)

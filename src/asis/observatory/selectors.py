@@ -16,10 +16,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from asis.accounts.models import Organisation
 from asis.core.links import is_safe_link
-from asis.observatory import filters
+from asis.observatory import filters, mapdata
 from asis.observatory.filters import CatalogueQuery
 from asis.observatory.models import Axis, Challenge, Initiative, InitiativeOrganisation
 from asis.regions.models import COUNTRIES, Region
@@ -390,11 +391,25 @@ def _region_url_template() -> str:
     return reverse("observatory:region_detail", kwargs={"code": "REGIONCODE"})
 
 
+def map_layers() -> dict[str, Any]:
+    """Borders, country and region label points, derived once per process from the shapes."""
+    if "layers" not in _SHAPES:
+        shapes = region_shapes()
+        _SHAPES["layers"] = {
+            "borders": mapdata.borders(shapes),
+            "countries": mapdata.country_points(shapes),
+            "labels": {s["code"]: mapdata.label_point(s["geometry"])[1] for s in shapes},
+        }
+    return _SHAPES["layers"]
+
+
 def regions_geojson(query: CatalogueQuery) -> dict[str, Any]:
     """A GeoJSON FeatureCollection of the regions with the number of initiatives matching
-    ``query`` (one grouped query; shapes from memory)."""
+    ``query`` and their colour class (one grouped query; shapes and borders from memory)."""
     counts = filters.region_counts(query)
     url = _region_url_template()
+    layers = map_layers()
+    classes = mapdata.class_breaks(counts.values())
     features = [
         {
             "type": "Feature",
@@ -402,13 +417,18 @@ def regions_geojson(query: CatalogueQuery) -> dict[str, Any]:
             "properties": {
                 "code": shape["code"], "name": shape["name"], "country": shape["country"],
                 "count": counts.get(shape["code"], 0), "url": url.replace("REGIONCODE", shape["code"]),
+                "colour": mapdata.colour_of(counts.get(shape["code"], 0), classes),
+                "label_point": layers["labels"][shape["code"]],
             },
             "geometry": shape["geometry"],
         }
         for shape in region_shapes()
     ]
     return {"type": "FeatureCollection", "features": features,
-            "max_count": max(counts.values(), default=0), "total": sum(counts.values())}
+            "max_count": max(counts.values(), default=0), "total": sum(counts.values()),
+            "classes": [{"low": c.low, "high": c.high, "colour": c.colour} for c in classes],
+            "palette": list(mapdata.PALETTE), "borders": layers["borders"],
+            "countries": [{"code": code, "point": point} for code, point in sorted(layers["countries"].items())]}
 
 
 @dataclass(frozen=True)
@@ -428,19 +448,34 @@ def region_table(query: CatalogueQuery) -> list[RegionRow]:
     return sorted(rows, key=lambda r: (-r.count, r.code))
 
 
+POPUP_SUMMARY_CHARS = 180
+
+
 def initiative_points(query: CatalogueQuery, *, cap: int = POINTS_CAP) -> dict[str, Any]:
     """Initiatives with a point, as a GeoJSON FeatureCollection (at most ``cap`` features)."""
     qs = (filters.apply(query).filter(latitude__isnull=False, longitude__isnull=False)
-          .only("pk", "title", "original_language", "translations", "latitude", "longitude"))
+          .only("pk", "title", "summary", "stage", "original_language", "translations", "latitude", "longitude"))
     rows = list(qs[: cap + 1])
+    # The popup names the lead organisation: one query for all the points shown.
+    leads: dict[int, str] = {}
+    for initiative_id, name in (InitiativeOrganisation.objects
+                                .filter(initiative_id__in=[i.pk for i in rows[:cap]],
+                                        role=InitiativeOrganisation.Role.LEAD)
+                                .order_by("organisation__name").values_list("initiative_id", "organisation__name")):
+        leads.setdefault(initiative_id, name)
     url = reverse("observatory:initiative_detail", kwargs={"initiative_id": 987654321})
     features = []
     for initiative in rows[:cap]:
         title = initiative.translated("title")
+        summary = initiative.translated("summary")
         features.append({
             "type": "Feature",
             "id": initiative.pk,
             "properties": {"title": title.text, "lang": title.language,
+                           "summary": Truncator(summary.text).chars(POPUP_SUMMARY_CHARS),
+                           "summary_lang": summary.language,
+                           "stage": str(initiative.get_stage_display()) if initiative.stage else "",
+                           "organisation": leads.get(initiative.pk, ""),
                            "url": url.replace("987654321", str(initiative.pk))},
             "geometry": {"type": "Point", "coordinates": [initiative.longitude, initiative.latitude]},
         })

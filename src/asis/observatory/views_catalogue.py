@@ -8,13 +8,14 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
 from asis.accounts.models import Organisation
 from asis.core import charts
-from asis.observatory import filters, selectors
+from asis.observatory import filters, mapdata, selectors
 from asis.observatory.filters import CatalogueQuery
 from asis.observatory.models import Initiative
 from asis.regions.loader import ATTRIBUTION as BOUNDARIES_ATTRIBUTION
@@ -83,7 +84,8 @@ def initiative_detail(request: HttpRequest, initiative_id: int) -> HttpResponse:
         (_("A lasting, measurable impact"), texts["pillar_impact"]),
     ]
     licence = LICENCES.get(initiative.licence, (initiative.licence, ""))
-    return render(request, "observatory/initiative_detail.html", {
+    return _allow_tiles(render(request, "observatory/initiative_detail.html", {
+        **_map_settings(),
         "initiative": initiative,
         "t": texts,
         "pillars": pillars,
@@ -94,7 +96,7 @@ def initiative_detail(request: HttpRequest, initiative_id: int) -> HttpResponse:
         "is_published": initiative.status == Initiative.Status.PUBLISHED,
         "can_edit": request.user.is_authenticated and (
             request.user.can_moderate or initiative.submitted_by_id == request.user.pk),
-    })
+    }))
 
 
 @require_GET
@@ -148,6 +150,16 @@ def tiles_origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".replace("x-subdomain.", "*.")
 
 
+def map_legend(classes: list[mapdata.ColourClass]) -> list[dict[str, Any]]:
+    """The colour scale's classes with their bounds as the reader writes numbers."""
+    legend = [{"colour": 0, "fill": mapdata.PALETTE[0], "label": _("none")}]
+    for cls in classes:
+        low, high = number_format(cls.low, force_grouping=True), number_format(cls.high, force_grouping=True)
+        label = low if cls.low == cls.high else _("%(low)s–%(high)s") % {"low": low, "high": high}
+        legend.append({"colour": cls.colour, "fill": cls.fill, "label": label})
+    return legend
+
+
 @require_GET
 def map_view(request: HttpRequest) -> HttpResponse:
     query = CatalogueQuery.from_params(request.GET)
@@ -155,18 +167,25 @@ def map_view(request: HttpRequest) -> HttpResponse:
     legends = {key: str(label) for key, label in FACET_LEGENDS.items()}
     rows = selectors.region_table(query)
     params = query.to_params()
-    tiles_url = settings.ASIS_MAP_TILES_URL or ""
-    response = render(request, "observatory/map.html", {
+    return _allow_tiles(render(request, "observatory/map.html", {
+        **_map_settings(),
         "query": query,
         "rows": rows,
+        "legend": map_legend(mapdata.class_breaks(r.count for r in rows)),
         "total": filters.apply(query).count(),
         "active": [(f, _querystring(f.remove_params)) for f in selectors.active_filters(query, labels, legends)],
         "querystring": _querystring(params),
-        "tiles_url": tiles_url,
-        "tiles_attribution": settings.ASIS_MAP_TILES_ATTRIBUTION or "",
-        "boundaries_attribution": BOUNDARIES_ATTRIBUTION,
-    })
-    origin = tiles_origin(tiles_url)
+    }))
+
+
+def _map_settings() -> dict[str, str]:
+    return {"tiles_url": settings.ASIS_MAP_TILES_URL or "",
+            "tiles_attribution": settings.ASIS_MAP_TILES_ATTRIBUTION or "",
+            "boundaries_attribution": BOUNDARIES_ATTRIBUTION}
+
+
+def _allow_tiles(response: HttpResponse) -> HttpResponse:
+    origin = tiles_origin(settings.ASIS_MAP_TILES_URL or "")
     if origin:  # the tile server is the one image source outside the site
         response._csp_update = {"img-src": [origin]}  # type: ignore[attr-defined]
     return response
@@ -180,6 +199,10 @@ def map_regions(request: HttpRequest) -> JsonResponse:
         props["label"] = ngettext("%(name)s (%(code)s): %(count)s initiative",
                                   "%(name)s (%(code)s): %(count)s initiatives", props["count"]) % props
         props["action_label"] = _("%(label)s. Open the profile of the region.") % props
+    data["legend"] = map_legend([mapdata.ColourClass(**c) for c in data["classes"]])
+    names = dict(COUNTRIES)
+    for country in data["countries"]:
+        country["name"] = str(names.get(country["code"], country["code"]))
     return JsonResponse(data, content_type="application/geo+json")
 
 

@@ -17,7 +17,8 @@ SECRET_KEY = env_str("SECRET_KEY", "dev-insecure-secret-key-change-me")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Empty: links in e-mails, exports and API answers use the address of the request (asis.core.site).
+SITE_URL = env_str("SITE_URL", "") or ""
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "asis.core.input_middleware.InputNormalisationMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "asis.core.site.SiteUrlMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",

@@ -21,6 +21,10 @@ if _audit_keys is None:
     raise ImproperlyConfigured("ASIS_AUDIT_KEY must be set in production (32+ random characters, not the secret key).")
 if SECRET_KEY.encode("utf-8") in _audit_keys.keys.values():
     raise ImproperlyConfigured("ASIS_AUDIT_KEY must differ from ASIS_SECRET_KEY.")
+# Links in e-mails sent by background workers have no request to take the address from.
+SITE_URL = os.environ.get("ASIS_SITE_URL", "").strip()
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("ASIS_SITE_URL must be set in production to the public address, e.g. https://asis.example.org.")
 DEBUG = False
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
