@@ -94,7 +94,7 @@ def test_attack_cannot_lock_out_the_owner_in_a_new_browser_after_the_e_mail_link
     confirmed = victim.post(link, **where)
     assert confirmed.status_code == 302
     response = victim.post(LOGIN, {"username": "victim@example.org", "password": PASSWORD}, **where)
-    assert response.status_code == 302 and response["Location"] == "/en/"  # the home page
+    assert response.status_code == 302 and response["Location"] == "/de/"  # the home page, in the owner's language
 
     assert Client().post(link, **where).status_code == 400  # the link works once
     victim_id = User.objects.get(email="victim@example.org").pk

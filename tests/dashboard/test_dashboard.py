@@ -39,7 +39,8 @@ def test_visitors_get_the_public_introduction(client, world):
 
 def test_login_lands_on_the_home_page(client, world):
     response = client.post("/de/accounts/login/", {"username": "member@example.org", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == "/de/"
+    # The member prefers English: after login the interface follows the person, not the login page.
+    assert response.status_code == 302 and response["Location"] == "/en/"
     assert 'id="dash-start"' in client.get(response["Location"]).content.decode()
 
 

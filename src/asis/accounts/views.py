@@ -122,7 +122,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 def safe_next(request: HttpRequest) -> str:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    return next_url if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}) else ""
+    # Only a path of this site: "ab" would be taken for a URL name by redirect() and fail.
+    return next_url if next_url.startswith("/") and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}) else ""
 
 
 def signup(request: HttpRequest) -> HttpResponse:
