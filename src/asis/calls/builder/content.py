@@ -110,6 +110,27 @@ def access_document(user: Any, call_id: int, document_id: int) -> CallDocument:
     return document
 
 
+# --- contact --------------------------------------------------------------------------------------
+
+CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
+
+
+@transaction.atomic
+def contact_save(*, actor: Any, call: Call, **fields: str) -> Call:
+    """The call's contact; not a rule of the call, so it may change in every phase before results."""
+    call = _lock(call)
+    before = {k: getattr(call, k) for k in CONTACT_FIELDS}
+    for name in CONTACT_FIELDS:
+        setattr(call, name, (fields.get(name) or "").strip())
+    call.full_clean(exclude=[f.name for f in Call._meta.fields if f.name not in CONTACT_FIELDS])
+    after = {k: getattr(call, k) for k in CONTACT_FIELDS}
+    if after != before:
+        call.save(update_fields=[*CONTACT_FIELDS, "updated_at"])
+        audit_record(action="asis.call.contact_changed", actor=actor, obj=call, organisation_id=call.organisation_id,
+                     before=before, after=after)
+    return call
+
+
 # --- FAQ ------------------------------------------------------------------------------------------
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
 from asis.engines import weights as weights_engine
@@ -79,7 +80,8 @@ def weights_total_error(weights: Sequence[float]) -> str | None:
     """The message when the weights do not total 100 %, or None."""
     total = weights_total(weights)
     if abs(total - WEIGHT_TOTAL) > WEIGHT_TOLERANCE:
-        return _("The weights add up to %(total)s %%; they must add up to 100 %%.") % {"total": total}
+        return _("The weights add up to %(total)s %%; they must add up to 100 %%.") % {
+            "total": floatformat(total, -2)}
     return None
 
 

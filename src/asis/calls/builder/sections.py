@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -102,7 +103,7 @@ def criteria(request: HttpRequest, call: Call, post: Any) -> Result:
         total = sum(float(c.get("weight") or 0) for c in new_grid["criteria"])
         if grid_edit.weights_total_error([total]):
             messages.warning(request, _("The weights now add up to %(total)s %%: adjust them in the “Criteria "
-                                        "grid” section so that they add up to 100 %%.") % {"total": number(total, 2)})
+                                        "grid” section so that they add up to 100 %%.") % {"total": floatformat(total, -2)})
     return context, response
 
 
@@ -170,7 +171,13 @@ def contact(request: HttpRequest, call: Call, post: Any) -> Result:
     keys = ("contact_name", "contact_email", "contact_phone")
     form = ContactForm(post, initial={k: getattr(call, k) for k in keys})
     if post is not None and form.is_valid():
-        return {"form": form}, _update(request, call, form, "contact", **form.cleaned_data)
+        try:
+            content.contact_save(actor=request.user, call=call, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+            return {"form": form}, None
+        messages.success(request, _("Saved."))
+        return {"form": form}, redirect(section_url(call, "contact"))
     return {"form": form}, None
 
 

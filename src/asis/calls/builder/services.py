@@ -42,7 +42,6 @@ EDITABLE_FIELDS = frozenset({
     "grid_template", "grid", "eligibility_checklist", "custom_questions", "evaluators_per_application",
     "aggregation", "calibration", "ranking_methods", "primary_method", "portfolio_constraints", "blind",
     "hide_scores_until_submitted", "regional_conflict_rule", "smaa_draws",
-    "contact_name", "contact_email", "contact_phone",
 })
 QUESTION_KINDS = ("text", "long_text", "number", "yes_no", "choice")
 GROUP_DIMENSIONS = ("region", "country", "challenge")
