@@ -412,3 +412,21 @@ def test_the_worker_sweep_starts_the_notices_job_only_when_due(world):
     assert job is not None and job.kind == notify.JOB_KIND
     assert notify.opening_notices_due() is None  # one queued job is enough
     assert Job.objects.filter(kind=notify.JOB_KIND).count() == 1
+
+
+def test_subscriptions_in_the_personal_data_export_erasure_and_retention(world, settings):
+    from asis.accounts.services import retention_purge, user_anonymise, user_personal_data
+
+    member = world.users["member"]
+    call = make_call(world.org, phase="announced")
+    notify.subscription_start(call=call, email="", user=member, language="de")
+    assert user_personal_data(user=member)["call_subscriptions"][0]["email"] == member.email
+    waiting = CallSubscription.objects.create(call=call, email="waiting@example.org", language="en", token="w",
+                                              confirmed_at=timezone.now())
+    pending = CallSubscription.objects.create(call=call, email="pending@example.org", language="en", token="p")
+    old = timezone.now() - dt.timedelta(days=settings.ASIS_RETENTION_DAYS + 1)
+    CallSubscription.objects.filter(pk__in=[waiting.pk, pending.pk]).update(created_at=old)
+    assert retention_purge()["call_subscriptions"] == 1  # the unconfirmed one; the other still waits
+    assert CallSubscription.objects.filter(pk=waiting.pk).exists()
+    user_anonymise(user=member, actor=None)
+    assert not CallSubscription.objects.filter(user=member).exists()

@@ -16,7 +16,7 @@ from tests.calls.helpers import make_application, make_call
 pytestmark = pytest.mark.django_db
 
 SECTIONS = ("texts", "translations", "money", "scope", "timeline", "grid", "checklist", "questions", "evaluation",
-            "portfolio")
+            "portfolio", "criteria", "contact", "documents", "faq")
 
 
 def url(name, **kwargs):
@@ -437,7 +437,8 @@ def test_junk_input_never_crashes(world, manager, section):
     run()
     after = Call.objects.filter(pk=call.pk).values().get()
     changed = {k for k in before if before[k] != after[k]} - {"updated_at", "translations"}
-    assert changed <= {"title", "description", "original_language", "grid_template", "grid"}
+    assert changed <= {"title", "description", "original_language", "grid_template", "grid", "contact_name",
+                       "contact_email", "contact_phone"}
 
 
 def test_the_only_managed_organisation_is_preselected(world, manager):
