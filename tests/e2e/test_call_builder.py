@@ -129,6 +129,17 @@ def test_manager_builds_weighs_and_publishes_a_call(page, language, width):
     _submit(page, "main form[enctype='multipart/form-data'] button[type=submit]")
     document = CallDocument.objects.get(call=call)
 
+    _visit(page, edit + "?section=contact")
+    page.fill("#id_contact_name", "Mara Manager")
+    page.fill("#id_contact_email", "foerderung@example.org")
+    page.fill("#id_contact_phone", "+43 512 508 1234")
+    _submit(page, "main form button[type=submit]")
+    _visit(page, edit + "?section=faq")
+    page.fill("#id_faq-0-question", "Wer darf einreichen?" if language == "de" else "Who may apply?")
+    page.fill("#id_faq-0-answer", "Vereine und Gemeinden." if language == "de" else "Associations and municipalities.")
+    _submit(page, "main form button[type=submit]")
+    assert call.faqs.count() == 1
+
     # a draft's document is not public
     anonymous = page.context.browser.new_context()
     try:
@@ -152,6 +163,11 @@ def test_manager_builds_weighs_and_publishes_a_call(page, language, width):
         _visit(page, f"{prefix}/calls/{call.pk}/")
         text = page.locator("main").inner_text()
         assert TITLE in text and ("Leitfaden" if language == "de" else "Guidelines") in text
+        assert "foerderung@example.org" in text
         assert anonymous.request.get(download).body() == PDF
+        # the call is announced: a visitor asks to be told when it opens
+        page.fill("#id_email", "leserin@example.org")
+        _submit(page, "main form[action$='/notify/'] button[type=submit]")
+        assert call.subscriptions.get().language == language
     finally:
         anonymous.close()
