@@ -412,6 +412,24 @@ def test_the_worker_sweep_starts_the_notices_job_only_when_due(world):
     assert job is not None and job.kind == notify.JOB_KIND
     assert notify.opening_notices_due() is None  # one queued job is enough
     assert Job.objects.filter(kind=notify.JOB_KIND).count() == 1
+    from asis.core.jobs import run_job
+
+    assert run_job.call(str(job.pk)) == "succeeded"
+    assert [m.to for m in mail.outbox] == [["a@example.org"]]
+
+
+def test_translations_of_the_rules_texts_still_possible_after_opening(world, manager):
+    call = make_call(world.org, phase="open")
+    before = call.grid
+    response = manager.post(edit_url(call, "translations", language="de", part="content"),
+                            {"content-de-check__region": "Förderfähige Region.", "content-de-crit_label__newness": "Neuheit"})
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert call.eligibility_checklist[0]["translations"] == {"de": "Förderfähige Region."}
+    assert call.grid["criteria"][0]["label"]["de"] == "Neuheit"
+    assert call.grid["criteria"][0]["label"]["en"] == before["criteria"][0]["label"]["en"]
+    assert [c["weight"] for c in call.grid["criteria"]] == [c["weight"] for c in before["criteria"]]
+    assert AuditEntry.objects.filter(action="asis.call.translated", object_id=str(call.pk)).exists()
 
 
 def test_subscriptions_in_the_personal_data_export_erasure_and_retention(world, settings):

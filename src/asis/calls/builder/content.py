@@ -193,8 +193,9 @@ def translation_entries(call: Call, language: str) -> list[tuple[str, str, str, 
 @transaction.atomic
 def content_translation_save(*, actor: Any, call: Call, language: str, values: Mapping[str, str]) -> Call:
     """Save the translations of the checklist, questions, criteria, FAQ and document titles into
-    ``language``. Checklist, questions and criteria are rules of the call: once it is open they stay
-    as they are (only the texts the public reads beside the rules, FAQ and titles, still change)."""
+    ``language``. Before the call opens a change of the checklist, questions or criteria goes through
+    ``call_update`` (a new version once published); after, only their translations change, as the
+    title's may, and the audit log records them."""
     from asis.calls.builder.services import call_update
 
     if language not in settings.LANGUAGE_CODES or language == call.original_language:
@@ -205,18 +206,31 @@ def content_translation_save(*, actor: Any, call: Call, language: str, values: M
     def text(name: str) -> str:
         return str(values.get(name) or "").strip()
 
+    checklist = [dict(item) for item in call.eligibility_checklist]
+    for item in checklist:
+        _set_item_translation(item, language, text(f"check__{item['id']}"))
+    questions = [dict(q) for q in call.custom_questions]
+    for question in questions:
+        _set_item_translation(question, language, text(f"question__{question['id']}"))
+    grid = grid_edit.grid_with_translations(call.grid, language=language, original=original, values={
+        criterion["id"]: (text(f"crit_label__{criterion['id']}"), text(f"crit_description__{criterion['id']}"))
+        for criterion in (call.grid or {}).get("criteria", [])}) if call.grid else call.grid
     if not call.is_frozen and call.status in (Call.Status.DRAFT, Call.Status.PUBLISHED):
-        checklist = [dict(item) for item in call.eligibility_checklist]
-        for item in checklist:
-            _set_item_translation(item, language, text(f"check__{item['id']}"))
-        questions = [dict(q) for q in call.custom_questions]
-        for question in questions:
-            _set_item_translation(question, language, text(f"question__{question['id']}"))
-        grid = grid_edit.grid_with_translations(call.grid, language=language, original=original, values={
-            criterion["id"]: (text(f"crit_label__{criterion['id']}"), text(f"crit_description__{criterion['id']}"))
-            for criterion in (call.grid or {}).get("criteria", [])}) if call.grid else call.grid
         call = call_update(actor=actor, call=call, eligibility_checklist=checklist, custom_questions=questions,
                            grid=grid, note=_("Translation changed"))
+    else:
+        # Once open only the other languages' texts may change (as for the title): the original
+        # wording, weights, thresholds and items, which the rules consist of, are the same.
+        before = {"eligibility_checklist": call.eligibility_checklist, "custom_questions": call.custom_questions,
+                  "grid": call.grid}
+        after = {"eligibility_checklist": checklist, "custom_questions": questions, "grid": grid}
+        changed = [key for key in before if before[key] != after[key]]
+        if changed:
+            for key in changed:
+                setattr(call, key, after[key])
+            call.save(update_fields=[*changed, "updated_at"])
+            audit_record(action="asis.call.translated", actor=actor, obj=call, organisation_id=call.organisation_id,
+                         before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
     for faq in call.faqs.all():
         before = dict(faq.translations)
         for field in ("question", "answer"):
