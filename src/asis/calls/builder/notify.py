@@ -3,9 +3,9 @@
 A visitor gives an address and confirms it from an e-mail (double opt-in: nobody can sign someone
 else up); a signed-in user subscribes with one click to their account's address. When a call has
 opened, a background job sends each confirmed subscriber one notice in the language they used
-when subscribing, with a link that ends the subscription. The worker's periodic sweep starts that
-job (``opening_notices_due``); ``asis`` deployments without a worker get the notices when the next
-job runs (or from ``opening_notices_send`` called from cron).
+when subscribing, with a link that ends the subscription. The worker's periodic sweep
+(``asis worker``, every half job lease) starts that job through ``opening_notices_due``, so a
+notice goes out within minutes of the opening.
 """
 
 from __future__ import annotations
