@@ -26,6 +26,30 @@ def _announced(w: Any) -> dict[str, Any]:
     return _call(w, phase="announced", title="Rules: builder announced")
 
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _document(w: Any) -> dict[str, Any]:
+    """A guidelines PDF of a published call: public."""
+    from asis.calls.builder.content import document_add
+    from asis.calls.models import Call, CallDocument
+
+    call = Call.objects.get(pk=_call(w)["call_id"])
+    document = CallDocument.objects.filter(call=call).first() or document_add(
+        actor=w.users["manager"], call=call, title="Guidelines", name="guidelines.pdf", data=PDF)
+    return {"call_id": call.pk, "document_id": document.pk}
+
+
+def _subscription(w: Any) -> dict[str, Any]:
+    """A pending subscription: its token is the only key to confirm or end it."""
+    from asis.calls.models import CallSubscription
+
+    call_id = _announced(w)["call_id"]
+    subscription, _created = CallSubscription.objects.get_or_create(
+        call_id=call_id, email="someone@example.org", defaults={"token": "rules-token", "language": "en"})
+    return {"token": subscription.token}
+
+
 RULES: dict[str, Rule] = {
     "calls:public_list": Rule(ALL),
     "calls:public_detail": Rule(ALL, kwargs=_call),
@@ -34,6 +58,11 @@ RULES: dict[str, Rule] = {
     "calls:manage_detail": Rule(CALL_MANAGERS, kwargs=_draft),
     "calls:edit": Rule(CALL_MANAGERS, kwargs=_announced),
     "calls:publish": Rule(CALL_MANAGERS, "POST", kwargs=_draft),
+    # complete calls: documents, notify me when it opens
+    "calls:document_download": Rule(ALL, kwargs=_document),
+    "calls:subscribe": Rule(ALL, "POST", kwargs=_announced, data={"email": "visitor@example.org"}),
+    "calls:subscription_confirm": Rule(ALL, kwargs=_subscription),
+    "calls:subscription_end": Rule(ALL, kwargs=_subscription),
     "calls:versions": Rule(CALL_MANAGERS, kwargs=_announced),
     "calls:notifications": Rule(CALL_MANAGERS, kwargs=_announced),
 }

@@ -16,7 +16,7 @@ from tests.calls.helpers import make_application, make_call
 pytestmark = pytest.mark.django_db
 
 SECTIONS = ("texts", "translations", "money", "scope", "timeline", "grid", "checklist", "questions", "evaluation",
-            "portfolio")
+            "portfolio", "criteria", "contact", "documents", "faq")
 
 
 def url(name, **kwargs):
@@ -168,9 +168,11 @@ def test_scope_saves_regions_types_and_rejects_unknown_region(world, manager):
 
 
 def _grid_post(call, weight):
+    """Every criterion scored on a scale gets ``weight``, the pass/fail one 0."""
     data = {}
     for criterion in call.grid["criteria"]:
-        data[f"weight__{criterion['id']}"] = str(weight)
+        scored = criterion["scale"] != "pass-fail"
+        data[f"weight__{criterion['id']}"] = str(weight if scored else 0)
         data[f"threshold__{criterion['id']}"] = ""
     return data
 
@@ -186,7 +188,7 @@ def test_grid_weights_all_zero_refused(world, manager):
 
 def test_grid_threshold_outside_the_scale_refused_and_valid_weights_saved(world, manager):
     call = make_call(world.org, phase="draft")
-    data = _grid_post(call, 2)
+    data = _grid_post(call, 10)  # ten scored criteria: 100 %
     first = call.grid["criteria"][0]["id"]
     data[f"threshold__{first}"] = "9"
     response = manager.post(edit_url(call, "grid"), data)
@@ -196,7 +198,7 @@ def test_grid_threshold_outside_the_scale_refused_and_valid_weights_saved(world,
     assert manager.post(edit_url(call, "grid"), data).status_code == 302
     call.refresh_from_db()
     assert call.grid["criteria"][0]["threshold"] == 3.0
-    assert {c["weight"] for c in call.grid["criteria"]} == {2.0}
+    assert {c["weight"] for c in call.grid["criteria"]} == {10.0, 0.0}
 
 
 def test_grid_template_replaced(world, manager):
@@ -267,17 +269,19 @@ def test_evaluation_primary_method_must_be_ticked(world, manager):
 
 
 def test_portfolio_groups(world, manager):
+    """Rules are picked by name (region, country, challenge) with shares in percent; one stored rule
+    per group picked, shares as the engine's fractions."""
     call = make_call(world.org, phase="draft")
     data = {"min_score": "50", "min_fraction": "1", **management("groups", 2, 0),
-            "groups-0-dimension": "region", "groups-0-group": "XX99", "groups-0-max_count": "2"}
+            "groups-0-groups": ["region:XX99"], "groups-0-max_count": "2"}
     response = manager.post(edit_url(call, "portfolio"), data)
     assert response.status_code == 400
-    assert "Unknown code" in " ".join(response.context["formset"].forms[0].errors["group"])
-    data.update({"groups-0-group": "at33", "groups-1-dimension": "country", "groups-1-group": "IT",
-                 "groups-1-min_share": "0.5", "groups-1-max_share": "0.2"})
+    assert "XX99" in " ".join(response.context["formset"].forms[0].errors["groups"])
+    data.update({"groups-0-groups": ["region:AT33"], "groups-1-groups": ["country:IT", "country:AT"],
+                 "groups-1-min_share": "50", "groups-1-max_share": "20"})
     response = manager.post(edit_url(call, "portfolio"), data)
     assert response.status_code == 400
-    data["groups-1-max_share"] = "0.6"
+    data["groups-1-max_share"] = "60"
     assert manager.post(edit_url(call, "portfolio"), data).status_code == 302
     call.refresh_from_db()
     assert call.portfolio_constraints == {
@@ -285,7 +289,11 @@ def test_portfolio_groups(world, manager):
             {"dimension": "region", "group": "AT33", "min_count": None, "max_count": 2, "min_share": None,
              "max_share": None},
             {"dimension": "country", "group": "IT", "min_count": None, "max_count": None, "min_share": 0.5,
+             "max_share": 0.6},
+            {"dimension": "country", "group": "AT", "min_count": None, "max_count": None, "min_share": 0.5,
              "max_share": 0.6}]}
+    page = manager.get(edit_url(call, "portfolio")).content.decode()
+    assert 'value="region:AT33" selected' in page and 'value="60.0"' in page  # shown back in percent
 
 
 def test_translations_saved_per_language(world, manager):
@@ -320,8 +328,8 @@ def test_publish_through_the_dashboard(world, manager):
     call = make_call(world.org, phase="draft", opens_at=timezone.now() + dt.timedelta(days=2),
                      closes_at=timezone.now() + dt.timedelta(days=30))
     page = manager.get(url("manage_detail", call_id=call.pk)).content.decode()
-    assert "Publish the call" in page
-    response = manager.post(url("publish", call_id=call.pk))
+    assert "Preview and publish" in page
+    response = manager.post(url("publish", call_id=call.pk), {"confirm": "on"})
     assert response.status_code == 302
     call.refresh_from_db()
     assert call.status == "published" and call.version == 1
@@ -429,7 +437,8 @@ def test_junk_input_never_crashes(world, manager, section):
     run()
     after = Call.objects.filter(pk=call.pk).values().get()
     changed = {k for k in before if before[k] != after[k]} - {"updated_at", "translations"}
-    assert changed <= {"title", "description", "original_language", "grid_template", "grid"}
+    assert changed <= {"title", "description", "original_language", "grid_template", "grid", "contact_name",
+                       "contact_email", "contact_phone"}
 
 
 def test_the_only_managed_organisation_is_preselected(world, manager):

@@ -162,8 +162,9 @@ def _build_and_publish(page):
     assert len(call.eligibility_checklist) == 2
     assert call.evaluators_per_application == 2 and call.smaa_draws == 200
 
-    page.goto(f"/en/calls/manage/{call.pk}/")
-    _submit(page, "main form[action$='/publish/'] button")
+    page.goto(f"/en/calls/manage/{call.pk}/publish/")  # the preview; publishing needs the confirmation
+    page.locator("#id_confirm").check()
+    _submit(page, "main form button[type=submit]")
     call.refresh_from_db()
     assert call.status == Call.Status.PUBLISHED and call.version == 1
     assert "is published" in _main_text(page)

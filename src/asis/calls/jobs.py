@@ -60,3 +60,11 @@ def decisions_send_job(job: Job, report: Reporter) -> dict[str, Any]:
     except ValidationError as exc:
         raise JobError(" ".join(exc.messages)) from exc
     return {_("Letters sent"): sent}
+
+
+@job_handler("calls.opening_notices")
+def opening_notices_job(job: Job, report: Reporter) -> dict[str, Any]:
+    """Tell the subscribers of calls that have opened (``asis.calls.builder.notify``)."""
+    from asis.calls.builder.notify import opening_notices_send
+
+    return {_("Notices sent"): opening_notices_send()}

@@ -87,7 +87,9 @@ class Call(TranslatableModel):
                                     validators=[MinValueValidator(Decimal("0"))])
     max_grant = models.DecimalField(_("maximum grant (EUR)"), **MONEY, validators=[MinValueValidator(Decimal("0"))])
     cofunding_rate = models.DecimalField(
-        _("maximum co-funding rate (%)"), max_digits=5, decimal_places=2, default=Decimal("100"),
+        # 80 %: applicants bring a fifth of the cost, the usual share in Interreg and regional
+        # programmes; 100 % would fund projects without any commitment of their own.
+        _("maximum co-funding rate (%)"), max_digits=5, decimal_places=2, default=Decimal("80"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text=_("The largest share of a project's total cost the grant may cover."))
     # eligibility scope (empty = no restriction)
@@ -102,6 +104,10 @@ class Call(TranslatableModel):
     closes_at = models.DateTimeField(_("closing"))
     evaluation_ends_on = models.DateField(_("end of evaluation"), null=True, blank=True)
     decision_on = models.DateField(_("decision"), null=True, blank=True)
+    # contact for applicants' questions (shown on the public page)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     # evaluation configuration
     grid_template = models.CharField(_("criteria grid template"), max_length=40, default="asis")
     grid = models.JSONField(_("criteria grid"), default=dict, blank=True)
@@ -719,3 +725,76 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.email}"
+
+
+# --- what the public page of a call carries besides its configuration -------------------------------
+
+def call_document_path(instance: CallDocument, filename: str) -> str:
+    return f"calls/{instance.call_id}/documents/{uuid.uuid4().hex}"
+
+
+class CallDocument(TranslatableModel):
+    """A document of a call (guidelines, templates); public once the call is published."""
+
+    TRANSLATABLE_FIELDS = ("title",)
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="documents", verbose_name=_("call"))
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=call_document_path, storage=private_storage)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["call", "uploaded_at", "pk"]
+        verbose_name = _("call document")
+        verbose_name_plural = _("call documents")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CallFAQ(TranslatableModel):
+    """A question and its answer on the public page of a call."""
+
+    TRANSLATABLE_FIELDS = ("question", "answer")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="faqs", verbose_name=_("call"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"))
+
+    class Meta:
+        ordering = ["call", "position", "pk"]
+        verbose_name = _("frequently asked question")
+        verbose_name_plural = _("frequently asked questions")
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class CallSubscription(models.Model):
+    """Someone who asked to be told when a call opens; anonymous addresses confirm first."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="subscriptions", verbose_name=_("call"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="call_subscriptions", verbose_name=_("user"))
+    email = models.EmailField(_("address"))
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("notified"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["call", "created_at"]
+        verbose_name = _("call subscription")
+        verbose_name_plural = _("call subscriptions")
+        constraints = [models.UniqueConstraint(fields=["call", "email"], name="call_subscription_once")]
+
+    def __str__(self) -> str:
+        return f"{self.email} on {self.call_id}"

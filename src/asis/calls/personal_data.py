@@ -10,6 +10,7 @@ from typing import Any
 
 from asis.calls.models import (
     Application,
+    CallSubscription,
     CoApplicant,
     Evaluator,
     Notification,
@@ -56,6 +57,11 @@ def export(user: Any) -> dict[str, Any]:
              "time": _iso(n.created_at)}
             for n in Notification.objects.filter(recipient=user).order_by("pk")
         ],
+        "call_subscriptions": [
+            {"call": c.call.title, "email": c.email, "language": c.language, "confirmed_at": _iso(c.confirmed_at),
+             "notified_at": _iso(c.notified_at)}
+            for c in CallSubscription.objects.filter(user=user).select_related("call").order_by("pk")
+        ],
     }
 
 
@@ -66,9 +72,18 @@ def erase(user: Any) -> None:
     Notification.objects.filter(recipient=user).update(email="", body="")
     Notification.objects.filter(recipient__isnull=True, email__iexact=user.email).update(email="", body="")
     SelfAssessment.objects.filter(user=user).update(user=None)
+    CallSubscription.objects.filter(user=user).delete()
+    CallSubscription.objects.filter(email__iexact=user.email).delete()
 
 
 def purge(cutoff: Any) -> dict[str, int]:
-    """Anonymous self-assessments older than the retention period that no application uses."""
+    """Anonymous self-assessments older than the retention period that no application uses, and
+    "notify me" subscriptions made before it whose notice is sent, never confirmed or no longer due
+    (a subscription to a call announced long ahead still waits for its opening)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
     expired = SelfAssessment.objects.filter(created_at__lt=cutoff, user__isnull=True, applications__isnull=True)
-    return {"self_assessments": expired.delete()[0]}
+    subscriptions = CallSubscription.objects.filter(created_at__lt=cutoff).filter(
+        Q(notified_at__isnull=False) | Q(confirmed_at__isnull=True) | Q(call__closes_at__lt=timezone.now()))
+    return {"self_assessments": expired.delete()[0], "call_subscriptions": subscriptions.delete()[0]}

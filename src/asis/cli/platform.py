@@ -63,7 +63,11 @@ def _worker(args: argparse.Namespace) -> int:
     if recovered:
         console.print(f"Requeued {len(recovered)} job(s) left behind by a stopped worker.")
     # the sweep also anchors the audit chain outside the database when its head moved
-    sweeper = StaleJobSweeper(max(settings.ASIS_JOB_LEASE_SECONDS / 2, 1), also=(audit_anchor_due,))
+    # ... and starts the "notify me when it opens" notices of calls that have opened
+    from asis.calls.builder.notify import opening_notices_due
+
+    sweeper = StaleJobSweeper(max(settings.ASIS_JOB_LEASE_SECONDS / 2, 1),
+                              also=(audit_anchor_due, opening_notices_due))
     sweeper.start()
 
     def run_once() -> None:

@@ -14,9 +14,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from asis.accounts.models import Organisation
+from asis.calls.builder import grid_edit
 from asis.calls.builder import services as builder
 from asis.calls.models import Call, _timezone_choices
 from asis.observatory.models import Challenge
@@ -246,6 +248,10 @@ class GridForm(forms.Form):
         weights = [v for k, v in cleaned.items() if k.startswith("weight__") and v is not None]
         if len(weights) == len(self.rows) and sum(weights) <= 0:
             raise forms.ValidationError(_("The weights must not all be zero."))
+        if len(weights) == len(self.rows):
+            error = grid_edit.weights_total_error(weights)
+            if error:
+                raise forms.ValidationError(error)
         return cleaned
 
     def weights(self) -> dict[str, float]:
@@ -365,39 +371,223 @@ class PortfolioForm(forms.Form):
                                     help_text=_("Used only with partial funding; 1 means the full request."))
 
 
+def group_choices(language: str = "en") -> list[tuple[str, list[tuple[str, str]]]]:
+    """What a portfolio rule may apply to, by human name: regions by country, countries, challenges.
+    Values are ``dimension:code`` (the stored rule keeps dimension and code apart)."""
+    countries = dict(COUNTRIES)
+    regions = list(Region.objects.order_by("country", "name").only("code", "name", "country"))
+    choices: list[tuple[str, list[tuple[str, str]]]] = [
+        (str(_("Regions in %(country)s") % {"country": countries[code]}),
+         [(f"region:{r.code}", f"{r.name} ({r.code})") for r in regions if r.country == code])
+        for code in countries if any(r.country == code for r in regions)]
+    choices.append((str(_("Countries")), [(f"country:{code}", str(label)) for code, label in COUNTRIES]))
+    challenges = Challenge.objects.order_by("position", "code")
+    choices.append((str(_("Societal challenges")),
+                    [(f"challenge:{c.code}", str(c.translated("name", language))) for c in challenges]))
+    return choices
+
+
+def _percent(label: Any) -> forms.FloatField:
+    return forms.FloatField(label=label, required=False, min_value=0, max_value=100,
+                            widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+
+
 class GroupLimitForm(forms.Form):
-    dimension = forms.ChoiceField(label=_("Grouped by"), choices=[
-        ("", "—"), ("region", _("Region")), ("country", _("Country")), ("challenge", _("Challenge"))])
-    group = forms.CharField(label=_("Group code"), max_length=60,
-                            help_text=_("A NUTS-2 code (AT33), a country code (AT) or a challenge code."))
+    """A portfolio rule: which groups (picked by name) and the limits on each, shares in percent."""
+
+    groups = forms.MultipleChoiceField(
+        label=_("Applies to"), choices=(), widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Choose one or more regions, countries or challenges; the limits apply to each one chosen."))
     min_count = forms.IntegerField(label=_("At least (projects)"), required=False, min_value=0)
     max_count = forms.IntegerField(label=_("At most (projects)"), required=False, min_value=0)
-    min_share = forms.FloatField(label=_("At least (share of the budget, 0–1)"), required=False, min_value=0,
-                                 max_value=1)
-    max_share = forms.FloatField(label=_("At most (share of the budget, 0–1)"), required=False, min_value=0,
-                                 max_value=1)
+    min_share = _percent(_("At least (% of the funds awarded)"))
+    max_share = _percent(_("At most (% of the funds awarded)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        initial = dict(kwargs.get("initial") or {})
+        if initial.get("dimension") and initial.get("group"):  # a stored rule: one group, shares as fractions
+            initial["groups"] = [f"{initial['dimension']}:{initial['group']}"]
+            for name in ("min_share", "max_share"):
+                if initial.get(name) is not None:
+                    initial[name] = round(100 * float(initial[name]), 4)
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].choices = group_choices((get_language() or "en").split("-")[0])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        dimension, code = cleaned.get("dimension"), (cleaned.get("group") or "").strip()
-        if dimension and code:
-            if dimension in ("country", "region"):
-                code = code.upper()
-            if code not in builder.group_codes(dimension):
-                self.add_error("group", _("Unknown code %(code)s for this grouping.") % {"code": code})
-            cleaned["group"] = code
         for low, high in (("min_count", "max_count"), ("min_share", "max_share")):
             if cleaned.get(low) is not None and cleaned.get(high) is not None and cleaned[low] > cleaned[high]:
                 self.add_error(high, _("The maximum must be at least the minimum."))
+        limits = ("min_count", "max_count", "min_share", "max_share")
+        if cleaned.get("groups") and all(cleaned.get(k) is None for k in limits):
+            self.add_error(None, _("Give at least one limit for the groups chosen."))
         return cleaned
+
+    def rules(self) -> list[dict[str, Any]]:
+        """One stored rule per group chosen, shares as fractions (the engine's format)."""
+        data = self.cleaned_data
+        out = []
+        for value in data.get("groups") or []:
+            dimension, _sep, code = value.partition(":")
+            out.append({"dimension": dimension, "group": code, "min_count": data.get("min_count"),
+                        "max_count": data.get("max_count"),
+                        **{k: None if data.get(k) is None else round(data[k] / 100, 6)
+                           for k in ("min_share", "max_share")}})
+        return out
 
 
 class _GroupFormSet(forms.BaseFormSet):
     def kept(self) -> list[dict[str, Any]]:
-        keys = ("dimension", "group", "min_count", "max_count", "min_share", "max_share")
-        return [{k: f.cleaned_data.get(k) for k in keys} for f in self.forms
-                if f.cleaned_data and not self._should_delete_form(f)]
+        return [rule for f in self.forms if f.cleaned_data and not self._should_delete_form(f)
+                for rule in f.rules()]
 
 
 GroupFormSet = forms.formset_factory(GroupLimitForm, formset=_GroupFormSet, extra=2, can_delete=True, max_num=60,
                                      validate_max=True)
+
+
+# --- criteria, level anchors and AHP weighting ----------------------------------------------------
+
+class CriterionForm(_RowForm):
+    label = forms.CharField(label=_("Name of the criterion"), max_length=200)
+    description = forms.CharField(label=_("What evaluators judge"), max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    scale = forms.ChoiceField(label=_("Scale"), choices=())
+
+    def __init__(self, *args: Any, scales: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scale"].choices = scales or []
+
+    def has_changed(self) -> bool:
+        # the scale select always posts a value: an extra row counts as filled only once it has text
+        if self.initial:
+            return super().has_changed()
+        return any(str(self.data.get(self.add_prefix(name), "")).strip() for name in ("label", "description"))
+
+
+class _CriterionFormSet(_RowFormSet):
+    prefix_for_ids = "crit"
+
+    def clean(self) -> None:
+        super().clean()
+        if not any(self.errors) and not self.kept_rows_present():
+            raise forms.ValidationError(_("A call needs at least one criterion."))
+
+    def kept_rows_present(self) -> bool:
+        return any(f.cleaned_data and not self._should_delete_form(f) for f in self.forms)
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, formset=_CriterionFormSet, extra=1, can_delete=True,
+                                         max_num=15, validate_max=True)
+
+
+class AnchorsForm(forms.Form):
+    """What each level of one scale means, in the call's original language."""
+
+    def __init__(self, *args: Any, scale: dict[str, Any], language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scale_id = scale["id"]
+        for level in range(int(scale["min"]), int(scale["max"]) + 1):
+            texts = scale.get("anchors", {}).get(str(level), {})
+            self.fields[f"level__{level}"] = forms.CharField(
+                label=_("Level %(level)s") % {"level": level}, max_length=500,
+                initial=texts.get(language) or texts.get("en", ""), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def anchors(self) -> dict[int, str]:
+        return {int(k.removeprefix("level__")): v for k, v in self.cleaned_data.items()}
+
+
+def _saaty_choices(first: str, second: str) -> list[tuple[str, str]]:
+    strengths = {2: _("slightly more important"), 3: _("moderately more important"),
+                 4: _("moderately to strongly more important"), 5: _("strongly more important"),
+                 6: _("strongly to very strongly more important"), 7: _("very strongly more important"),
+                 8: _("very to extremely more important"), 9: _("extremely more important")}
+    choices = [(str(v), _("%(criterion)s: %(strength)s (%(value)s)") % {
+        "criterion": first, "strength": strengths[v], "value": v}) for v in range(9, 1, -1)]
+    choices.append(("1", _("Both equally important (1)")))
+    choices += [(f"1/{v}", _("%(criterion)s: %(strength)s (%(value)s)") % {
+        "criterion": second, "strength": strengths[v], "value": v}) for v in range(2, 10)]
+    return choices
+
+
+class AHPForm(forms.Form):
+    """One judgment per pair of criteria on Saaty's 1-9 scale; ``pairs`` lists (i, j, field name)."""
+
+    def __init__(self, *args: Any, labels: list[str], initial_judgments: dict[str, str] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.labels = labels
+        self.pairs: list[tuple[int, int, str]] = []
+        for i in range(len(labels)):
+            for j in range(i + 1, len(labels)):
+                name = f"pair__{i}__{j}"
+                self.fields[name] = forms.ChoiceField(
+                    label=_("“%(first)s” compared with “%(second)s”") % {"first": labels[i], "second": labels[j]},
+                    choices=_saaty_choices(labels[i], labels[j]),
+                    initial=(initial_judgments or {}).get(f"{i}-{j}", "1"))
+                self.pairs.append((i, j, name))
+
+    def judgments(self) -> dict[tuple[int, int], float]:
+        out = {}
+        for i, j, name in self.pairs:
+            text = self.cleaned_data[name]
+            out[(i, j)] = 1 / float(text[2:]) if text.startswith("1/") else float(text)
+        return out
+
+    def raw(self) -> dict[str, str]:
+        return {f"{i}-{j}": self.cleaned_data[name] for i, j, name in self.pairs}
+
+
+# --- what the public page carries: contact, documents, FAQ ----------------------------------------
+
+class ContactForm(forms.Form):
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
+    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    contact_phone = forms.RegexField(label=_("Contact phone"), max_length=40, required=False,
+                                     regex=r"^\+?[0-9 ()/.-]{4,40}$",
+                                     error_messages={"invalid": _("Enter a phone number, e.g. +43 512 508 1234.")})
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title of the document"), max_length=200)
+    file = forms.FileField(label=_("File (PDF, DOCX, XLSX, ODT, ODS)"))
+
+
+class FAQForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    question = forms.CharField(label=_("Question"), max_length=300)
+    answer = forms.CharField(label=_("Answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class _FAQFormSet(forms.BaseFormSet):
+    def kept(self) -> list[dict[str, Any]]:
+        return [dict(f.cleaned_data) for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
+
+
+FAQFormSet = forms.formset_factory(FAQForm, formset=_FAQFormSet, extra=2, can_delete=True, max_num=50,
+                                   validate_max=True)
+
+
+class PublishForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I have checked the preview: publish the call."),
+        error_messages={"required": _("Tick the box to confirm that the call may be published.")})
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
+
+
+class ContentTranslationForm(forms.Form):
+    """The call's other texts in one language: checklist, questions, criteria, FAQ, document titles.
+
+    ``entries`` are (field name, label, original text, current translation, multiline); an empty
+    field means "not translated" (the original is shown)."""
+
+    def __init__(self, *args: Any, entries: list[tuple[str, str, str, str, bool]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label, original, current, multiline in entries:
+            widget = forms.Textarea(attrs={"rows": 2}) if multiline else forms.TextInput()
+            self.fields[name] = forms.CharField(label=label, required=False, max_length=5000, initial=current,
+                                                help_text=original, widget=widget)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from asis.accounts.access import organisations_for
 from asis.accounts.models import Organisation, Role
 from asis.calls.access import public_calls
+from asis.calls.builder.grid_edit import percent_weights
 from asis.calls.models import Application, Call, CallVersion, Evaluator, Review
 from asis.core.audit import audit_record
 from asis.engines.errors import InvalidInputError
@@ -61,7 +62,8 @@ def grid_templates() -> list[tuple[str, Grid]]:
 def grid_from_template(name: str) -> dict[str, Any]:
     if name not in grid_template_names():
         raise ValidationError({"grid_template": _("Unknown grid template.")})
-    return load_builtin(name).to_dict()
+    # the builder shows weights as percentages that total 100, whatever scale the template used
+    return percent_weights(load_builtin(name).to_dict())
 
 
 def grid_with_settings(grid: Mapping[str, Any], *, weights: Mapping[str, float],
@@ -88,6 +90,8 @@ def grid_with_settings(grid: Mapping[str, Any], *, weights: Mapping[str, float],
                     % {"min": scale.get("min"), "max": scale.get("max")})
             else:
                 criterion["threshold"] = None if threshold is None else float(threshold)
+    if [c.get("weight") for c in criteria] != [c.get("weight") for c in grid.get("criteria") or []]:
+        data.pop("weighting", None)  # weights typed in by hand no longer come from the AHP comparisons
     if not errors and criteria and sum(float(c.get("weight") or 0) for c in criteria) <= 0:
         errors["__all__"] = [_("The weights must not all be zero.")]
     if errors:

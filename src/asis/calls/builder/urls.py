@@ -7,6 +7,10 @@ from asis.calls.builder import views
 urlpatterns = [
     path("", views.public_list, name="public_list"),
     path("<int:call_id>/", views.public_detail, name="public_detail"),
+    path("<int:call_id>/documents/<int:document_id>/", views.document_download, name="document_download"),
+    path("<int:call_id>/notify/", views.subscribe, name="subscribe"),
+    path("notify/confirm/<str:token>/", views.subscription_confirm, name="subscription_confirm"),
+    path("notify/end/<str:token>/", views.subscription_end, name="subscription_end"),
     path("manage/", views.manage_list, name="manage_list"),
     path("manage/new/", views.create, name="create"),
     path("manage/<int:call_id>/", views.manage_detail, name="manage_detail"),

@@ -18,13 +18,14 @@ from django.db.models import Q
 from django.forms import BaseFormSet, Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from asis.accounts.models import Organisation
 from asis.calls.access import access_managed_call, access_public_call, manager_visible
+from asis.calls.builder import content, notify, sections
 from asis.calls.builder import services as builder
 from asis.calls.builder.forms import (
     CallCreateForm,
@@ -33,17 +34,19 @@ from asis.calls.builder.forms import (
     GridForm,
     GridTemplateForm,
     GroupFormSet,
-    GroupLimitForm,
     MoneyForm,
     PortfolioForm,
+    PublishForm,
     QuestionForm,
     QuestionFormSet,
     ScopeForm,
+    SubscribeForm,
     TextsForm,
     TimelineForm,
     TranslationForm,
+    group_choices,
 )
-from asis.calls.models import Application, Call
+from asis.calls.models import Application, Call, CallSubscription
 from asis.calls.web import flash_errors, form_add_errors
 from asis.regions.models import COUNTRIES, Region
 
@@ -58,7 +61,13 @@ SECTIONS: tuple[tuple[str, Any], ...] = (
     ("questions", gettext_lazy("Questions to applicants")),
     ("evaluation", gettext_lazy("Evaluation")),
     ("portfolio", gettext_lazy("Portfolio")),
+    ("criteria", gettext_lazy("Criteria and levels")),
+    ("contact", gettext_lazy("Contact")),
+    ("documents", gettext_lazy("Documents")),
+    ("faq", gettext_lazy("Questions and answers")),
 )
+# Texts the public reads beside the rules: they stay editable after the call opens.
+ALWAYS_EDITABLE = frozenset({"translations", "contact", "documents", "faq"})
 SECTION_NAMES = {name for name, _label in SECTIONS}
 STATES = (("", gettext_lazy("All")), ("open", gettext_lazy("Open")), ("upcoming", gettext_lazy("Upcoming")),
           ("closed", gettext_lazy("Closed")))
@@ -111,16 +120,26 @@ def manage_detail(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def publish(request: HttpRequest, call_id: int) -> HttpResponse:
+    """The public page as it will look, what becomes public and what freezes, and a confirmation
+    box: nothing is published without it."""
     call = access_managed_call(request.user, call_id)
-    try:
-        call = builder.call_publish(actor=request.user, call=call)
-    except ValidationError as exc:
-        flash_errors(request, exc)
-    else:
-        messages.success(request, _("The call is published (version %(version)s).") % {"version": call.version})
-    return redirect("calls:manage_detail", call_id=call.pk)
+    if call.status != Call.Status.DRAFT:
+        messages.info(request, _("The call is already published."))
+        return redirect("calls:manage_detail", call_id=call.pk)
+    form = PublishForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = builder.call_publish(actor=request.user, call=call)
+        except ValidationError as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(request, _("The call is published (version %(version)s).") % {"version": call.version})
+            return redirect("calls:manage_detail", call_id=call.pk)
+    context = {**_public_context(call), "form": form, "preview": True,
+               "problems": builder.publication_problems(call)}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "calls/builder/publish.html", context, status=status)
 
 
 @login_required
@@ -148,9 +167,7 @@ def _short(value: Any, limit: int = 400) -> str:
 
 # --- the edit page: one section at a time ---------------------------------------------------------
 
-def _section_url(call: Call, section: str, **extra: str) -> str:
-    query = "&".join([f"section={section}", *(f"{k}={v}" for k, v in extra.items())])
-    return f"{reverse('calls:edit', kwargs={'call_id': call.pk})}?{query}"
+_section_url = sections.section_url
 
 
 def _save(request: HttpRequest, call: Call, form: Form | BaseFormSet, section: str, **fields: Any) -> HttpResponse | None:
@@ -188,9 +205,17 @@ def _translations(request: HttpRequest, call: Call, post: Any) -> tuple[dict[str
     forms_ = _translation_forms(call, post, language)
     status = {code: {f: call.translation_status(code, f) for f in ("title", "description")}
               for code, _n, _f in forms_}
-    context = {"translation_forms": [(code, name, form, status[code]) for code, name, form in forms_]}
+    content_forms = sections.content_translation_forms(
+        call, post if request.GET.get("part") == "content" else None, language)
+    context = {"translation_forms": [(code, name, form, status[code], content_forms[code])
+                                     for code, name, form in forms_]}
     if post is None:
         return context, None
+    if request.GET.get("part") == "content":
+        if language not in content_forms:
+            messages.error(request, _("Choose a language to translate into."))
+            return context, redirect(_section_url(call, "translations"))
+        return context, sections.content_translation(request, call, content_forms[language], language)
     form = next((f for code, _n, f in forms_ if code == language), None)
     if form is None:
         messages.error(request, _("Choose a language to translate into."))
@@ -240,11 +265,14 @@ def _grid(request: HttpRequest, call: Call, post: Any) -> tuple[dict[str, Any], 
     template_form = GridTemplateForm(post if action == "template" else None,
                                      initial={"grid_template": call.grid_template})
     language = (get_language() or "en").split("-")[0]
-    grid_form = (GridForm(post if action != "template" else None, grid=call.grid, language=language)
+    grid_form = (GridForm(post if action not in ("template", "ahp") else None, grid=call.grid, language=language)
                  if call.grid else None)
-    context = {"template_form": template_form, "grid_form": grid_form}
+    context = {"template_form": template_form, "grid_form": grid_form,
+               "ahp_form": sections.ahp_form(call, None), "weighting": (call.grid or {}).get("weighting")}
     if post is None:
         return context, None
+    if action == "ahp":
+        return context, sections.ahp(request, call, post, context)
     if action == "template":
         if template_form.is_valid():
             name = template_form.cleaned_data["grid_template"]
@@ -266,7 +294,9 @@ def _checklist(request: HttpRequest, call: Call, post: Any) -> tuple[dict[str, A
     formset = ChecklistFormSet(post, prefix="checklist", initial=[
         {"id": item.get("id", ""), "text": item.get("text", "")} for item in call.eligibility_checklist])
     if post is not None and formset.is_valid():
-        items = [{"id": row["id"], "text": row["text"].strip()} for row in formset.kept()]
+        items = content.rows_keep_translations(
+            call.eligibility_checklist, [{"id": row["id"], "text": row["text"].strip()} for row in formset.kept()],
+            "text")
         return {"formset": formset}, _save(request, call, formset, "checklist", eligibility_checklist=items)
     return {"formset": formset}, None
 
@@ -279,6 +309,7 @@ def _questions(request: HttpRequest, call: Call, post: Any) -> tuple[dict[str, A
     if post is not None and formset.is_valid():
         questions = [{"id": row["id"], "label": row["label"].strip(), "kind": row["kind"],
                       "required": bool(row["required"]), "choices": row["choice_list"]} for row in formset.kept()]
+        questions = content.rows_keep_translations(call.custom_questions, questions, "label")
         return {"formset": formset}, _save(request, call, formset, "questions", custom_questions=questions)
     return {"formset": formset}, None
 
@@ -309,7 +340,8 @@ def _portfolio(request: HttpRequest, call: Call, post: Any) -> tuple[dict[str, A
 HANDLERS: dict[str, Callable[[HttpRequest, Call, Any], tuple[dict[str, Any], HttpResponse | None]]] = {
     "texts": _texts, "translations": _translations, "money": _money, "scope": _scope, "timeline": _timeline,
     "grid": _grid, "checklist": _checklist, "questions": _questions, "evaluation": _evaluation,
-    "portfolio": _portfolio,
+    "portfolio": _portfolio, "criteria": sections.criteria, "contact": sections.contact,
+    "documents": sections.documents, "faq": sections.faq,
 }
 
 
@@ -326,7 +358,8 @@ def edit(request: HttpRequest, call_id: int) -> HttpResponse:
     context: dict[str, Any] = {"call": call, "section": section, "sections": SECTIONS, "editable": editable,
                                "title": call.translated("title"),
                                "section_label": dict(SECTIONS)[section]}
-    if not editable and section != "translations":
+    context["always_editable"] = ALWAYS_EDITABLE
+    if not editable and section not in ALWAYS_EDITABLE:
         context.update(_readonly_context(call))
         if post is not None:
             messages.error(request, _("This call is open: its configuration is frozen and cannot be changed."))
@@ -338,6 +371,7 @@ def edit(request: HttpRequest, call_id: int) -> HttpResponse:
     context.update(extra)
     if section == "scope":
         context["region_widgets"] = _grouped_widgets(extra["form"])
+    context["weights_total"] = sum(float(c.get("weight") or 0) for c in (call.grid or {}).get("criteria", []))
     status = 400 if post is not None else 200
     return render(request, "calls/builder/edit.html", context, status=status)
 
@@ -386,7 +420,7 @@ def _readonly_context(call: Call) -> dict[str, Any]:
             region_groups.append((label, members))
     types = dict(Organisation.Type.choices)
     constraints = call.portfolio_constraints or {}
-    dimensions = dict(GroupLimitForm.base_fields["dimension"].choices)
+    names = {value: label for _group, options in group_choices(language) for value, label in options}
     kinds = dict(QuestionForm.base_fields["kind"].choices)
     return {
         "criteria": _criteria(call, language),
@@ -395,9 +429,11 @@ def _readonly_context(call: Call) -> dict[str, Any]:
         "challenge_list": [str(c.translated("name", language)) for c in call.challenges.order_by("position", "code")],
         "methods": [dict(Call.RankingMethod.choices).get(m, m) for m in call.ranking_methods],
         "constraints": constraints,
-        "groups": [{**g, "dimension_label": dimensions.get(g.get("dimension"), g.get("dimension"))}
+        "groups": [{**g, "name": names.get(f"{g.get('dimension')}:{g.get('group')}", g.get("group"))}
                    for g in constraints.get("groups") or []],
-        "questions": [{**q, "kind_label": kinds.get(q.get("kind"), q.get("kind"))} for q in call.custom_questions],
+        "questions": [{**q, "kind_label": kinds.get(q.get("kind"), q.get("kind")),
+                       "text": content.item_text(q, "label", language)} for q in call.custom_questions],
+        "checklist": [content.item_text(item, "text", language) for item in call.eligibility_checklist],
     }
 
 
@@ -418,13 +454,86 @@ def public_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _public_context(call: Call) -> dict[str, Any]:
+    language = (get_language() or "en").split("-")[0]
+    return {"call": call, "title": call.translated("title", language),
+            "description": call.translated("description", language), **_readonly_context(call),
+            "documents": [(d, d.translated("title", language)) for d in call.documents.all()],
+            "faqs": [(f.translated("question", language), f.translated("answer", language)) for f in call.faqs.all()],
+            "can_subscribe": call.status == Call.Status.PUBLISHED and call.phase == Call.Phase.ANNOUNCED}
+
+
 @require_safe
 def public_detail(request: HttpRequest, call_id: int) -> HttpResponse:
     call = access_public_call(call_id)
-    language = (get_language() or "en").split("-")[0]
-    context = {"call": call, "title": call.translated("title", language),
-               "description": call.translated("description", language), **_readonly_context(call)}
+    context = {**_public_context(call), "subscribe_form": SubscribeForm()}
+    if request.user.is_authenticated:
+        context["subscribed"] = CallSubscription.objects.filter(call=call, user=request.user).exists()
     return render(request, "calls/builder/public_detail.html", context)
+
+
+@require_safe
+def document_download(request: HttpRequest, call_id: int, document_id: int) -> HttpResponse:
+    """A call document: to everyone once the call is published, to its managers while a draft."""
+    document = content.access_document(request.user, call_id, document_id)
+    with document.file.open("rb") as handle:
+        data = handle.read()
+    response = HttpResponse(data, content_type=document.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, document.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def subscribe(request: HttpRequest, call_id: int) -> HttpResponse:
+    call = access_public_call(call_id)
+    form = SubscribeForm(request.POST)
+    signed_in = request.user.is_authenticated and not request.POST.get("email")
+    language = (get_language() or "en").split("-")[0]
+    if signed_in or form.is_valid():
+        try:
+            _sub, mailed = notify.subscription_start(
+                call=call, email="" if signed_in else form.cleaned_data["email"], user=request.user,
+                language=language)
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+        else:
+            if mailed:
+                messages.success(request, _("Almost done: open the link in the e-mail we sent you to confirm."))
+            else:
+                messages.success(request, _("You will get an e-mail when the call opens."))
+            return redirect("calls:public_detail", call_id=call.pk)
+    context = {**_public_context(call), "subscribe_form": form}
+    return render(request, "calls/builder/public_detail.html", context, status=400)
+
+
+def subscription_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks, POST confirms: a mail scanner that follows links confirms nothing."""
+    subscription = CallSubscription.objects.select_related("call").filter(token=token).first()
+    if request.method == "POST":
+        try:
+            subscription = notify.subscription_confirm(token=token)
+        except ValidationError as exc:
+            flash_errors(request, exc)
+            return render(request, "calls/builder/subscription.html", {"mode": "invalid"}, status=404)
+        messages.success(request, _("Confirmed: you will get an e-mail when the call opens."))
+        return redirect("calls:public_detail", call_id=subscription.call_id)
+    if subscription is None:
+        return render(request, "calls/builder/subscription.html", {"mode": "invalid"}, status=404)
+    return render(request, "calls/builder/subscription.html", {
+        "mode": "confirm", "title": subscription.call.translated("title")})
+
+
+def subscription_end(request: HttpRequest, token: str) -> HttpResponse:
+    subscription = CallSubscription.objects.select_related("call").filter(token=token).first()
+    if subscription is None:
+        return render(request, "calls/builder/subscription.html", {"mode": "invalid"}, status=404)
+    if request.method == "POST":
+        notify.subscription_end(token=token)
+        return render(request, "calls/builder/subscription.html", {"mode": "ended",
+                                                                   "title": subscription.call.translated("title")})
+    return render(request, "calls/builder/subscription.html", {
+        "mode": "end", "title": subscription.call.translated("title")})
 
 
 @login_required
