@@ -40,6 +40,7 @@ class CriterionView:
     anchors: tuple[tuple[int, str], ...]
     threshold: float | None
     weight: float
+    pass_fail: bool = False
 
     @property
     def levels(self) -> tuple[int, ...]:
@@ -48,6 +49,9 @@ class CriterionView:
     def needs_justification(self, score: int | None) -> bool:
         if score is None:
             return False
+        if self.pass_fail:
+            # "Yes, the condition is met" needs no argument; only a failed condition must be explained.
+            return score == self.minimum
         if score in (self.minimum, self.maximum):
             return True
         return self.threshold is not None and score <= self.threshold
@@ -74,8 +78,32 @@ def criteria_of(call: Call, language: str = "en") -> list[CriterionView]:
             minimum=scale.minimum, maximum=scale.maximum,
             anchors=tuple((level, (scale.anchors.get(level) or {}).get(language, "")
                            or (scale.anchors.get(level) or {}).get("en", "")) for level in scale.levels),
-            threshold=criterion.threshold, weight=criterion.weight))
+            threshold=criterion.threshold, weight=criterion.weight, pass_fail=scale.kind == "pass_fail"))
     return out
+
+
+def weighted_total(criteria: list[CriterionView], scores: Mapping[str, Any]) -> dict[str, Any]:
+    """The running total the evaluator sees while scoring (docs/guides/evaluator.md).
+
+    Each scored criterion counts with its weight, its level normalised to the scale
+    ((score - min) / (max - min)); the total is the weighted mean of those shares, so a review
+    with every criterion at the top of its scale reads 100 %. Criteria of weight 0 (pass/fail
+    conditions) do not count. ``scored``/``count`` say how many criteria have a score so far.
+    """
+    weighted = [c for c in criteria if c.weight > 0]
+    total_weight = 0.0
+    points = 0.0
+    for c in weighted:
+        try:
+            score = _parse_score(scores.get(c.id), c)
+        except ValidationError:
+            score = None
+        if score is None:
+            continue
+        total_weight += c.weight
+        points += c.weight * (score - c.minimum) / (c.maximum - c.minimum)
+    scored = sum(1 for c in criteria if str(scores.get(c.id) if scores.get(c.id) is not None else "").strip())
+    return {"share": points / total_weight if total_weight else None, "scored": scored, "count": len(criteria)}
 
 
 def _parse_score(value: Any, criterion: CriterionView) -> int | None:
@@ -181,6 +209,28 @@ def review_save(*, user: Any, assignment: Assignment, scores: Mapping[str, Any],
             audit_record(action="asis.review.saved", actor=user, obj=review, organisation_id=call.organisation_id,
                          before={"scores": before[0]}, after={"scores": after[0], "status": review.status})
     return review
+
+
+def review_keep_draft(*, user: Any, assignment: Assignment, scores: Mapping[str, Any],
+                      justifications: Mapping[str, str], comment: str) -> Review | None:
+    """Keep what the evaluator typed when a submission fails: a draft of every valid score and all
+    text. A score off its scale is left out (the form still shows it with its error); nothing is
+    kept once the review is submitted."""
+    criteria = {c.id: c for c in criteria_of(assignment.application.call)}
+    valid: dict[str, Any] = {}
+    for criterion_id, value in scores.items():
+        criterion = criteria.get(criterion_id)
+        if criterion is None:
+            continue
+        try:
+            valid[criterion_id] = _parse_score(value, criterion)
+        except ValidationError:
+            valid[criterion_id] = None
+    notes = {k: v for k, v in justifications.items() if k in criteria}
+    try:
+        return review_save(user=user, assignment=assignment, scores=valid, justifications=notes, comment=comment)
+    except ValidationError:
+        return None
 
 
 def review_submit(*, user: Any, assignment: Assignment, scores: Mapping[str, Any],
