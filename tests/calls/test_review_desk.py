@@ -43,7 +43,7 @@ def test_failed_submit_keeps_every_typed_character_as_draft(world):
     assert review.status == Review.Status.DRAFT
     assert review.comment == "Gesamteindruck: gut."
     notes = dict(ReviewScore.objects.filter(review=review).values_list("criterion", "justification"))
-    assert notes["newness"] == typed.strip()
+    assert notes["newness"] == typed.replace("\r\n", "\n").strip()
     assert notes["social_need"] == "Lokaler Bedarf belegt."
     # a reload (GET) shows it all again
     again = client.get(_url(s["application"])).content.decode()

@@ -124,6 +124,11 @@ def _parse_score(value: Any, criterion: CriterionView) -> int | None:
     return score
 
 
+def _text(value: Any) -> str:
+    # Browsers send line breaks as CR LF; stored as LF, the text reads back exactly as it was typed.
+    return str(value or "").replace("\r\n", "\n").strip()
+
+
 def clean_scores(criteria: list[CriterionView], scores: Mapping[str, Any], justifications: Mapping[str, str],
                  *, complete: bool) -> tuple[dict[str, int | None], dict[str, str]]:
     """Validate raw scores and justifications; errors are keyed ``score_<id>``/``justification_<id>``.
@@ -138,7 +143,7 @@ def clean_scores(criteria: list[CriterionView], scores: Mapping[str, Any], justi
     clean: dict[str, int | None] = {}
     notes: dict[str, str] = {}
     for criterion in criteria:
-        note = str(justifications.get(criterion.id) or "").strip()
+        note = _text(justifications.get(criterion.id))
         notes[criterion.id] = note
         try:
             clean[criterion.id] = _parse_score(scores.get(criterion.id), criterion)
@@ -202,7 +207,7 @@ def review_save(*, user: Any, assignment: Assignment, scores: Mapping[str, Any],
             raise ValidationError(_("This review is submitted and read-only; the programme manager can reopen it."))
         before = review_values(review)
         _write(review, clean, notes)
-        review.comment = comment.strip()
+        review.comment = _text(comment)
         review.save()
         after = review_values(Review.objects.prefetch_related("scores").get(pk=review.pk))
         if after != before:
@@ -247,7 +252,7 @@ def review_submit(*, user: Any, assignment: Assignment, scores: Mapping[str, Any
             return review, False
         clean, notes = clean_scores(criteria, scores, justifications, complete=True)
         _write(review, clean, notes)
-        review.comment = comment.strip()
+        review.comment = _text(comment)
         review.status = Review.Status.SUBMITTED
         review.submitted_at = timezone.now()
         review.save()
