@@ -314,6 +314,8 @@ class Application(TranslatableModel):
     # question) is an explicit, audited and revocable choice, recorded here.
     draft_shared_at = models.DateTimeField(_("draft shared with the call's managers"), null=True, blank=True)
     receipt_digest = models.CharField(_("receipt digest"), max_length=64, blank=True)
+    # When the applicant ticked the declaration on the final review page, just before submitting.
+    declared_at = models.DateTimeField(_("declaration accepted"), null=True, blank=True)
     initiative = models.OneToOneField("observatory.Initiative", null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="application", verbose_name=_("observatory initiative"))
 

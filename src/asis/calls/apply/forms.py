@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from asis.accounts.models import Organisation
+from asis.calls.apply.budget import CATEGORIES
 from asis.calls.apply.services import LOGIC_MODEL_KEYS
 from asis.calls.apply.uploads import max_bytes
 from asis.calls.models import Application, Attachment, Call
@@ -84,9 +85,19 @@ class SelfAssessmentApplyForm(LeadOrganisationForm):
         self.order_fields(["call", "organisation"])
 
 
+def budget_choices(lines: list[dict[str, Any]] | None) -> list[tuple[str, Any]]:
+    """The standard categories, plus any free-text category of the application's existing lines
+    (written before the list existed: they stay valid)."""
+    known = {key for key, _label in CATEGORIES}
+    legacy = sorted({str(line.get("category")) for line in lines or []
+                     if line.get("category") and str(line.get("category")) not in known})
+    return [("", "—"), *CATEGORIES, *[(value, value) for value in legacy]]
+
+
 def _row_count(data: Any, prefix: str, existing: int) -> int:
     if data is None:
-        return min(existing + 2, MAX_ROWS)
+        # a few empty lines without JavaScript; with it, "Add a line" adds more
+        return min(existing + 3, MAX_ROWS)
     indexes = [int(m.group(1)) for key in data for m in [re.match(rf"^{prefix}-(\d+)-", key)] if m]
     return min(max(indexes, default=-1) + 1, MAX_ROWS)
 
@@ -134,8 +145,10 @@ class ApplicationForm(forms.Form):
         self.fields["challenges"].queryset = (challenges if challenges.exists()
                                               else Challenge.objects.filter(active=True))
         self.budget_rows = _row_count(data, "budget", len(application.budget_lines))
+        categories = budget_choices(application.budget_lines)
         for i in range(self.budget_rows):
-            self.fields[f"budget-{i}-category"] = forms.CharField(label=_("Category"), required=False, max_length=100)
+            self.fields[f"budget-{i}-category"] = forms.ChoiceField(label=_("Category"), required=False,
+                                                                    choices=categories)
             self.fields[f"budget-{i}-description"] = forms.CharField(label=_("Description"), required=False,
                                                                      max_length=300)
             self.fields[f"budget-{i}-amount"] = forms.DecimalField(label=_("Amount (EUR)"), required=False,
@@ -279,6 +292,15 @@ class EligibilityForm(forms.Form):
             self.fields[f"item_{item['id']}"] = forms.ChoiceField(label=item.get("text", ""), choices=YES_NO,
                                                                   widget=forms.RadioSelect)
         self.order_fields([f"item_{item['id']}" for item in self.checklist] + ["outcome", "reason"])
+
+    @staticmethod
+    def initial_from(check: Any) -> dict[str, Any]:
+        """The recorded answers of the latest screening, so a second look starts from them."""
+        if check is None:
+            return {}
+        initial: dict[str, Any] = {f"item_{key}": "yes" if value else "no" for key, value in (check.results or {}).items()}
+        initial.update(outcome=check.outcome, reason=check.reason)
+        return initial
 
     def results(self) -> dict[str, bool]:
         return {str(item["id"]): self.cleaned_data[f"item_{item['id']}"] == "yes" for item in self.checklist}

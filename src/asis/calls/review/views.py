@@ -28,6 +28,7 @@ from asis.calls.access import (
     access_managed_call,
     assignments_of,
 )
+from asis.calls.apply.budget import budget_rows
 from asis.calls.apply.downloads import attachment_delivery
 from asis.calls.models import (
     Application,
@@ -326,6 +327,7 @@ def _review_context(request: HttpRequest, assignment: Assignment, form: ReviewFo
         "partners": [] if call.blind else list(application.partners.select_related("organisation")),
         "co_applicants": [] if call.blind else list(application.co_applicants.select_related("user")),
         "attachments": list(application.attachments.all()),
+        "budget_rows": budget_rows(application.budget_lines),
     }
 
 

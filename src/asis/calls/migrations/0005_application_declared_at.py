@@ -1,0 +1,16 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('calls', '0004_application_draft_shared_at'),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name='application',
+            name='declared_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='declaration accepted'),
+        ),
+    ]
