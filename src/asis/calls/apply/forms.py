@@ -35,9 +35,18 @@ def _text(texts: Any, language: str) -> str:
 
 class SelfAssessmentForm(forms.Form):
     project_title = forms.CharField(label=_("Project title"), max_length=200, required=False)
+    region = forms.ModelChoiceField(label=_("Region of the project (optional)"), required=False,
+                                    queryset=Region.objects.none(), to_field_name="code",
+                                    help_text=_("With the region and the challenges, the result lists the open "
+                                                "calls that fit your project."))
+    challenges = forms.ModelMultipleChoiceField(label=_("Challenges addressed (optional)"), required=False,
+                                                queryset=Challenge.objects.none(), to_field_name="code",
+                                                widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, grid: Grid, language: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.defer("geometry").order_by("country", "code")  # type: ignore[attr-defined]
+        self.fields["challenges"].queryset = Challenge.objects.filter(active=True)  # type: ignore[attr-defined]
         self.grid = grid
         self.language = language
         for criterion in grid.criteria:
@@ -65,6 +74,16 @@ class SelfAssessmentForm(forms.Form):
     def notes(self) -> dict[str, str]:
         return {c.id: self.cleaned_data.get(f"n_{c.id}", "") for c in self.grid.criteria
                 if self.cleaned_data.get(f"n_{c.id}")}
+
+    def profile(self) -> dict[str, Any]:
+        region = self.cleaned_data.get("region")
+        challenges = self.cleaned_data.get("challenges") or []
+        out: dict[str, Any] = {}
+        if region is not None:
+            out["region"] = region.code
+        if challenges:
+            out["challenges"] = sorted(c.code for c in challenges)
+        return out
 
 
 class LeadOrganisationForm(forms.Form):

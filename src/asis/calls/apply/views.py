@@ -64,7 +64,8 @@ def self_assessment(request: HttpRequest) -> HttpResponse:
         try:
             assessment = sa.self_assessment_create(
                 user=request.user, answers=form.answers(), notes=form.notes(),
-                project_title=form.cleaned_data["project_title"], language=language, call=call)
+                project_title=form.cleaned_data["project_title"], language=language, call=call,
+                profile=form.profile())
         except ValidationError as error:
             form_add_errors(form, error)
         else:
@@ -79,7 +80,8 @@ def _assessment(token: Any) -> SelfAssessment:
 
 def _result_context(assessment: SelfAssessment) -> dict[str, Any]:
     result = sa.result_of(assessment, current_language())
-    return {"assessment": assessment, "result": result, "radar": sa.radar(result)}
+    return {"assessment": assessment, "result": result, "radar": sa.radar(result),
+            "fitting_calls": sa.fitting_calls(assessment)}
 
 
 def self_assessment_result(request: HttpRequest, token: Any) -> HttpResponse:

@@ -13,4 +13,9 @@ class Migration(migrations.Migration):
             name='declared_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='declaration accepted'),
         ),
+        migrations.AddField(
+            model_name='selfassessment',
+            name='profile',
+            field=models.JSONField(blank=True, default=dict, verbose_name='project profile'),
+        ),
     ]
