@@ -51,7 +51,7 @@ def panel_rows(call: Call, applications: list[Application], criteria: list[Crite
         consensus[c.application_id][c.criterion] = c
     rows = []
     for application in applications:
-        people = []
+        people: list[dict[str, Any]] = []
         for number, x in enumerate(assignments[application.pk], start=1):
             review = reviews.get(x.pk)
             people.append({
