@@ -90,6 +90,12 @@ def _assigned_attachment(w: Any) -> dict[str, Any]:
     return {"application_id": application.pk, "attachment_id": _attachment(application).pk}
 
 
+def _receipted(w: Any) -> dict[str, Any]:
+    application = _application(w, submitted=True)
+    type(application).objects.filter(pk=application.pk).update(receipt_digest="0" * 64)
+    return {"application_id": application.pk}
+
+
 RULES: dict[str, Rule] = {
     "calls:self_assessment": Rule(ALL),
     "calls:self_assessment_result": Rule(ALL, kwargs=_token),
@@ -112,4 +118,6 @@ RULES: dict[str, Rule] = {
     "calls:attachment_download": Rule(READERS, kwargs=_assigned_attachment),
     "calls:manage_applications": Rule(MANAGERS, kwargs=_call_id),
     "calls:manage_application": Rule(MANAGERS, kwargs=_submitted),
+    # issue 10: the receipt PDF, for the applicant (and co-applicants) only
+    "calls:application_receipt": Rule(HOLDER, kwargs=_receipted),
 }

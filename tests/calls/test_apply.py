@@ -18,12 +18,15 @@ from tests.calls.helpers import make_application, make_call
 from tests.conftest import make_user
 
 COMPLETE = {
-    "budget_lines": [{"category": "Staff", "description": "Coordinator", "amount": "60000"},
-                     {"category": "Travel", "description": "Visits", "amount": "40000"}],
+    "budget_lines": [{"category": "personnel", "description": "Coordinator", "amount": "60000"},
+                     {"category": "travel", "description": "Visits", "amount": "40000"}],
     "logic_model": {"problem": "Villages empty", "activities": "Care network", "outputs": "10 helpers",
                     "outcomes": "Elderly stay home", "impact": "Living villages",
                     "indicators": [{"name": "People served", "unit": "persons", "baseline": "0", "target": "50"}]},
 }
+
+
+DECLARED = {"declaration": "on"}  # the applicant ticked the declaration on the final review page
 
 
 def complete_draft(world, call=None, **fields):
@@ -39,8 +42,8 @@ def form_data(application, **changes):
         "region": Region.objects.get(code="AT33").pk, "requested_amount": "50000", "total_cost": "100000",
         "problem": "Villages empty", "activities": "Care network", "outputs": "10 helpers",
         "outcomes": "Elderly stay home", "impact": "Living villages",
-        "budget-0-category": "Staff", "budget-0-description": "Coordinator", "budget-0-amount": "60000",
-        "budget-1-category": "Travel", "budget-1-description": "Visits", "budget-1-amount": "40000",
+        "budget-0-category": "personnel", "budget-0-description": "Coordinator", "budget-0-amount": "60000",
+        "budget-1-category": "travel", "budget-1-description": "Visits", "budget-1-amount": "40000",
         "indicator-0-name": "People served", "indicator-0-unit": "persons", "indicator-0-baseline": "0",
         "indicator-0-target": "50",
     }
@@ -137,14 +140,14 @@ def test_custom_questions_are_saved_and_required_at_submission(world):
         {"id": "pilot", "label": "Pilot before?", "kind": "yes_no", "required": False}])
     application = complete_draft(world, call=call)
     holder = world.client_for("project_holder")
-    holder.post(reverse("calls:application_submit", args=[application.pk]))
+    holder.post(reverse("calls:application_submit", args=[application.pk]), DECLARED)
     application.refresh_from_db()
     assert application.status == Application.Status.DRAFT
     holder.post(reverse("calls:application_edit", args=[application.pk]),
                 form_data(application, q_jobs="3", q_pilot="yes"))
     application.refresh_from_db()
     assert application.answers == {"jobs": "3", "pilot": "yes"}
-    holder.post(reverse("calls:application_submit", args=[application.pk]))
+    holder.post(reverse("calls:application_submit", args=[application.pk]), DECLARED)
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
 
@@ -182,7 +185,7 @@ def test_region_outside_the_call_is_refused(world):
 
 def test_budget_sum_must_match_total_cost(world):
     application = complete_draft(world, budget_lines=[{"category": "Staff", "description": "", "amount": "90000"}])
-    world.client_for("project_holder").post(reverse("calls:application_submit", args=[application.pk]))
+    world.client_for("project_holder").post(reverse("calls:application_submit", args=[application.pk]), DECLARED)
     application.refresh_from_db()
     assert application.status == Application.Status.DRAFT
     page = world.client_for("project_holder").get(reverse("calls:application_edit", args=[application.pk]))
@@ -194,7 +197,7 @@ def test_submission_lists_every_missing_item(world):
     application = make_application(call, world.users["project_holder"], world.org, submitted=False)
     Application.objects.filter(pk=application.pk).update(summary="")
     holder = world.client_for("project_holder")
-    response = holder.post(reverse("calls:application_submit", args=[application.pk]), follow=True)
+    response = holder.post(reverse("calls:application_submit", args=[application.pk]), DECLARED, follow=True)
     text = response.content.decode()
     for expected in ("The summary is missing.", "The budget table has no line.", "the problem part is missing",
                      "name at least one indicator"):
@@ -258,7 +261,7 @@ def test_tampered_ids_of_another_application_change_nothing(world):
     # and the other application itself is out of reach
     assert holder.post(reverse("calls:application_autosave", args=[theirs.pk]),
                        form_data(theirs)).status_code == 404
-    assert holder.post(reverse("calls:application_submit", args=[theirs.pk])).status_code == 404
+    assert holder.post(reverse("calls:application_submit", args=[theirs.pk]), DECLARED).status_code == 404
 
 
 # --- tenancy ---------------------------------------------------------------------------------------
@@ -285,7 +288,7 @@ def test_other_tenant_manager_gets_404(world):
 def test_submit_sets_time_digest_audit_and_mails_a_receipt(world):
     application = complete_draft(world)
     holder = world.client_for("project_holder")
-    response = holder.post(reverse("calls:application_submit", args=[application.pk]))
+    response = holder.post(reverse("calls:application_submit", args=[application.pk]), DECLARED)
     assert response["Location"] == reverse("calls:application_detail", args=[application.pk])
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
@@ -312,10 +315,10 @@ def test_submit_sets_time_digest_audit_and_mails_a_receipt(world):
 def test_double_submission_is_idempotent(world):
     application = complete_draft(world)
     holder = world.client_for("project_holder")
-    holder.post(reverse("calls:application_submit", args=[application.pk]))
+    holder.post(reverse("calls:application_submit", args=[application.pk]), DECLARED)
     application.refresh_from_db()
     first = application.submitted_at
-    response = holder.post(reverse("calls:application_submit", args=[application.pk]), follow=True)
+    response = holder.post(reverse("calls:application_submit", args=[application.pk]), DECLARED, follow=True)
     assert "already submitted at" in response.content.decode()
     application.refresh_from_db()
     assert application.submitted_at == first
@@ -329,7 +332,7 @@ def test_submission_after_the_deadline_is_refused_and_the_draft_kept(world, monk
     call = application.call
     later = call.closes_at + timedelta(minutes=1)
     monkeypatch.setattr(timezone, "now", lambda: later)
-    response = world.client_for("project_holder").post(reverse("calls:application_submit", args=[application.pk]),
+    response = world.client_for("project_holder").post(reverse("calls:application_submit", args=[application.pk]), DECLARED,
                                                        follow=True)
     text = response.content.decode()
     assert "The call closed at" in text and "(Europe/Vienna)" in text
@@ -343,7 +346,7 @@ def test_closed_call_draft_is_read_only(world):
     application = make_application(call, world.users["project_holder"], world.org, submitted=False, **COMPLETE)
     holder = world.client_for("project_holder")
     assert holder.get(reverse("calls:application_edit", args=[application.pk])).status_code == 302
-    holder.post(reverse("calls:application_submit", args=[application.pk]))
+    holder.post(reverse("calls:application_submit", args=[application.pk]), DECLARED)
     application.refresh_from_db()
     assert application.status == Application.Status.DRAFT
 

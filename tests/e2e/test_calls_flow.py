@@ -186,10 +186,10 @@ def _fill_application(page, *, title, region, requested, total):
     page.select_option("#id_region", label=region)
     page.fill("#id_requested_amount", str(requested))
     page.fill("#id_total_cost", str(total))
-    page.fill("#id_budget-0-category", "Staff")
+    page.select_option("#id_budget-0-category", "personnel")
     page.fill("#id_budget-0-description", "Coordinator, part time")
     page.fill("#id_budget-0-amount", str(total - 10000))
-    page.fill("#id_budget-1-category", "Travel")
+    page.select_option("#id_budget-1-category", "travel")
     page.fill("#id_budget-1-description", "Volunteer mileage")
     page.fill("#id_budget-1-amount", "10000")
     for name, text in [("problem", "Older people in remote villages are isolated."),
@@ -204,6 +204,8 @@ def _fill_application(page, *, title, region, requested, total):
     page.fill("#id_indicator-0-target", "120")
     _submit(page, "form.application-form button[type=submit]")
     assert page.locator("ul.problems").count() == 0, page.locator("ul.problems").inner_text()
+    _submit(page, "main form[action$='/submit/'] button")  # the final read-only check
+    page.locator("#id_declaration").check()
     _submit(page, "main form[action$='/submit/'] button")
     assert "Your application was submitted" in _main_text(page)
 

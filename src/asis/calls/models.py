@@ -247,6 +247,8 @@ class SelfAssessment(models.Model):
     grid_id = models.CharField(_("criteria grid"), max_length=40, default="asis")
     answers = models.JSONField(_("answers"), default=dict)  # {criterion_id: int level}
     notes = models.JSONField(_("notes"), default=dict, blank=True)  # {criterion_id: text}
+    # Optional: where the project takes place and what it addresses, to point to open calls that fit.
+    profile = models.JSONField(_("project profile"), default=dict, blank=True)  # {region: code, challenges: [codes]}
     call = models.ForeignKey(Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="self_assessments",
                              verbose_name=_("call"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -320,6 +322,8 @@ class Application(TranslatableModel):
     # question) is an explicit, audited and revocable choice, recorded here.
     draft_shared_at = models.DateTimeField(_("draft shared with the call's managers"), null=True, blank=True)
     receipt_digest = models.CharField(_("receipt digest"), max_length=64, blank=True)
+    # When the applicant ticked the declaration on the final review page, just before submitting.
+    declared_at = models.DateTimeField(_("declaration accepted"), null=True, blank=True)
     initiative = models.OneToOneField("observatory.Initiative", null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="application", verbose_name=_("observatory initiative"))
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from asis.accounts.models import Organisation
+from asis.calls.apply.budget import CATEGORIES
 from asis.calls.apply.services import LOGIC_MODEL_KEYS
 from asis.calls.apply.uploads import max_bytes
 from asis.calls.models import Application, Attachment, Call
@@ -34,9 +35,18 @@ def _text(texts: Any, language: str) -> str:
 
 class SelfAssessmentForm(forms.Form):
     project_title = forms.CharField(label=_("Project title"), max_length=200, required=False)
+    region = forms.ModelChoiceField(label=_("Region of the project (optional)"), required=False,
+                                    queryset=Region.objects.none(), to_field_name="code",
+                                    help_text=_("With the region and the challenges, the result lists the open "
+                                                "calls that fit your project."))
+    challenges = forms.ModelMultipleChoiceField(label=_("Challenges addressed (optional)"), required=False,
+                                                queryset=Challenge.objects.none(), to_field_name="code",
+                                                widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, grid: Grid, language: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.defer("geometry").order_by("country", "code")  # type: ignore[attr-defined]
+        self.fields["challenges"].queryset = Challenge.objects.filter(active=True)  # type: ignore[attr-defined]
         self.grid = grid
         self.language = language
         for criterion in grid.criteria:
@@ -65,6 +75,16 @@ class SelfAssessmentForm(forms.Form):
         return {c.id: self.cleaned_data.get(f"n_{c.id}", "") for c in self.grid.criteria
                 if self.cleaned_data.get(f"n_{c.id}")}
 
+    def profile(self) -> dict[str, Any]:
+        region = self.cleaned_data.get("region")
+        challenges = self.cleaned_data.get("challenges") or []
+        out: dict[str, Any] = {}
+        if region is not None:
+            out["region"] = region.code
+        if challenges:
+            out["challenges"] = sorted(c.code for c in challenges)
+        return out
+
 
 class LeadOrganisationForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Lead organisation"), queryset=Organisation.objects.none(),
@@ -84,9 +104,19 @@ class SelfAssessmentApplyForm(LeadOrganisationForm):
         self.order_fields(["call", "organisation"])
 
 
+def budget_choices(lines: list[dict[str, Any]] | None) -> list[tuple[str, Any]]:
+    """The standard categories, plus any free-text category of the application's existing lines
+    (written before the list existed: they stay valid)."""
+    known = {key for key, _label in CATEGORIES}
+    legacy = sorted({str(line.get("category")) for line in lines or []
+                     if line.get("category") and str(line.get("category")) not in known})
+    return [("", "—"), *CATEGORIES, *[(value, value) for value in legacy]]
+
+
 def _row_count(data: Any, prefix: str, existing: int) -> int:
     if data is None:
-        return min(existing + 2, MAX_ROWS)
+        # a few empty lines without JavaScript; with it, "Add a line" adds more
+        return min(existing + 3, MAX_ROWS)
     indexes = [int(m.group(1)) for key in data for m in [re.match(rf"^{prefix}-(\d+)-", key)] if m]
     return min(max(indexes, default=-1) + 1, MAX_ROWS)
 
@@ -134,8 +164,10 @@ class ApplicationForm(forms.Form):
         self.fields["challenges"].queryset = (challenges if challenges.exists()
                                               else Challenge.objects.filter(active=True))
         self.budget_rows = _row_count(data, "budget", len(application.budget_lines))
+        categories = budget_choices(application.budget_lines)
         for i in range(self.budget_rows):
-            self.fields[f"budget-{i}-category"] = forms.CharField(label=_("Category"), required=False, max_length=100)
+            self.fields[f"budget-{i}-category"] = forms.ChoiceField(label=_("Category"), required=False,
+                                                                    choices=categories)
             self.fields[f"budget-{i}-description"] = forms.CharField(label=_("Description"), required=False,
                                                                      max_length=300)
             self.fields[f"budget-{i}-amount"] = forms.DecimalField(label=_("Amount (EUR)"), required=False,
@@ -279,6 +311,15 @@ class EligibilityForm(forms.Form):
             self.fields[f"item_{item['id']}"] = forms.ChoiceField(label=item.get("text", ""), choices=YES_NO,
                                                                   widget=forms.RadioSelect)
         self.order_fields([f"item_{item['id']}" for item in self.checklist] + ["outcome", "reason"])
+
+    @staticmethod
+    def initial_from(check: Any) -> dict[str, Any]:
+        """The recorded answers of the latest screening, so a second look starts from them."""
+        if check is None:
+            return {}
+        initial: dict[str, Any] = {f"item_{key}": "yes" if value else "no" for key, value in (check.results or {}).items()}
+        initial.update(outcome=check.outcome, reason=check.reason)
+        return initial
 
     def results(self) -> dict[str, bool]:
         return {str(item["id"]): self.cleaned_data[f"item_{item['id']}"] == "yes" for item in self.checklist}

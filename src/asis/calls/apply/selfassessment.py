@@ -23,6 +23,17 @@ from asis.engines.grids import Criterion, Grid, load_builtin
 GRID_ID = "asis"
 STRONG_FROM = 4  # levels at or above: a strength
 WEAK_UP_TO = 2  # levels at or below: a weakness
+# The overall band (docs/methods/self-assessment.md): any knock-out is "needs work" whatever the score.
+PROMISING_FROM = 70.0
+ON_TRACK_FROM = 50.0
+BANDS = {
+    "promising": (_("Promising"), _("The project meets the criteria well. Polish the weaker points and "
+                                     "look for a call that fits.")),
+    "on_track": (_("On track"), _("A sound basis: work on the weaknesses listed below before you apply.")),
+    "needs_work": (_("Needs work"), _("An application like this is unlikely to be funded yet: start with the "
+                                       "knock-out criteria and the weaknesses below.")),
+}
+FITTING_CALLS_SHOWN = 5
 
 # Advice per criterion and level band (low: 0-2, mid: 3, high: 4-5; pass-fail: fail / pass).
 ADVICE: dict[str, dict[str, Any]] = {
@@ -138,6 +149,12 @@ class CriterionResult:
     pass_fail: bool
     note: str
     advice: str
+    levels: tuple[tuple[int, str], ...] = ()  # every level of the scale with its description
+
+    @property
+    def next_level(self) -> tuple[int, str] | None:
+        """The level above the chosen one, to say what it would take to get there."""
+        return next(((level, text) for level, text in self.levels if level == self.level + 1), None)
 
     @property
     def weight_percent(self) -> float:
@@ -165,6 +182,20 @@ class SelfAssessmentResult:
     def scored(self) -> list[CriterionResult]:
         return [c for c in self.criteria if not c.pass_fail]
 
+    @property
+    def band(self) -> str:
+        if self.knocked_out or self.score < ON_TRACK_FROM:
+            return "needs_work"
+        return "promising" if self.score >= PROMISING_FROM else "on_track"
+
+    @property
+    def band_label(self) -> str:
+        return str(BANDS[self.band][0])
+
+    @property
+    def band_text(self) -> str:
+        return str(BANDS[self.band][1])
+
 
 def _text(texts: Any, language: str) -> str:
     return str(texts.get(language) or texts.get("en") or "")
@@ -191,7 +222,8 @@ def compute(answers: dict[str, int], *, notes: dict[str, str] | None = None, lan
             normalised=normalised, contribution=contribution, band=b,
             knocked_out=criterion.threshold is not None and level < criterion.threshold,
             threshold=criterion.threshold, pass_fail=scale.kind == "pass_fail",
-            note=str(notes.get(criterion.id, "")), advice=advice_for(criterion.id, b)))
+            note=str(notes.get(criterion.id, "")), advice=advice_for(criterion.id, b),
+            levels=tuple((lv, _text(scale.anchors.get(lv, {}), language)) for lv in scale.levels)))
     return SelfAssessmentResult(score=round(total, 1), criteria=tuple(results))
 
 
@@ -272,8 +304,29 @@ def rate_limit_exceeded(ip: str) -> bool:
     return count > limit
 
 
+def fitting_calls(assessment: SelfAssessment) -> list[Call]:
+    """Open calls that fit the project's profile: a call restricted to regions or challenges fits
+    when the project's region is one of them / it shares a challenge; an unrestricted call fits all.
+    Without a profile, the open calls closing soonest."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    now = timezone.now()
+    calls = Call.objects.filter(status=Call.Status.PUBLISHED, opens_at__lte=now, closes_at__gt=now)
+    profile = assessment.profile or {}
+    if profile.get("region"):
+        calls = calls.filter(Q(eligible_regions__isnull=True) | Q(eligible_regions__code=profile["region"]))
+    if profile.get("challenges"):
+        calls = calls.filter(Q(challenges__isnull=True) | Q(challenges__code__in=profile["challenges"]))
+    ids = list(calls.order_by("closes_at").values_list("pk", flat=True).distinct()[:FITTING_CALLS_SHOWN * 4])
+    unique = list(dict.fromkeys(ids))[:FITTING_CALLS_SHOWN]
+    by_pk = Call.objects.in_bulk(unique)
+    return [by_pk[pk] for pk in unique]
+
+
 def self_assessment_create(*, user: Any, answers: dict[str, int], notes: dict[str, str], project_title: str,
-                           language: str, call: Call | None = None) -> SelfAssessment:
+                           language: str, call: Call | None = None,
+                           profile: dict[str, Any] | None = None) -> SelfAssessment:
     grid_ = grid()
     errors = {}
     for criterion in grid_.criteria:
@@ -287,6 +340,7 @@ def self_assessment_create(*, user: Any, answers: dict[str, int], notes: dict[st
         project_title=project_title[:200], language=language, grid_id=GRID_ID,
         answers={c.id: answers[c.id] for c in grid_.criteria},
         notes={k: v[:2000] for k, v in notes.items() if v and k in grid_.criterion_ids}, call=call,
+        profile=profile or {},
         user=user if getattr(user, "is_authenticated", False) else None)
     assessment.full_clean()
     # Not audited: anonymous and public, it changes nothing of a call; turning it into an

@@ -20,6 +20,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from asis.accounts.models import Organisation, User
 from asis.calls.access import applications_of, assignments_of, calls_managed_by, manager_visible
@@ -38,6 +39,10 @@ CONTENT_FIELDS = ("title", "summary", "original_language", "region", "requested_
 LOGIC_MODEL_KEYS = ("problem", "activities", "outputs", "outcomes", "impact")
 
 logger = logging.getLogger(__name__)
+
+DECLARATION = _lazy("I declare that the information in this application is true and complete, that the lead "
+                    "organisation agrees to apply, and I understand that the application cannot be changed "
+                    "after submission.")
 
 
 class SubmissionError(Exception):
@@ -100,6 +105,17 @@ def applications_for_call(call: Call, *, status: str = "", eligibility: str = ""
     if eligibility:
         qs = qs.filter(eligibility=eligibility)
     return qs
+
+
+def screening_neighbours(application: Application) -> tuple[Application | None, Application | None]:
+    """The submitted applications of the same call just before and after this one, by reference:
+    the screening form's "previous" and "next"."""
+    submitted = Application.objects.filter(call_id=application.call_id, status=Application.Status.SUBMITTED)
+    previous = (submitted.filter(reference__lt=application.reference).order_by("-reference")
+                .only("pk", "reference").first())
+    following = (submitted.filter(reference__gt=application.reference).order_by("reference")
+                 .only("pk", "reference").first())
+    return previous, following
 
 
 def application_counts(call: Call) -> dict[str, int]:
@@ -397,16 +413,35 @@ def partner_remove(*, actor: Any, application: Application, partner_id: int) -> 
 
 
 def _receipt_pdf(application: Application, content: dict[str, Any], language: str) -> bytes:
+    from django.utils import translation
+
+    from asis.calls.apply.budget import budget_rows
     from asis.calls.pdf import render_pdf
 
-    return render_pdf("calls/apply/receipt_pdf.html", {
-        "application": application, "call": application.call, "content": content,
-        "submitted_local": local_time(application.call, application.submitted_at),
-        "digest": application.receipt_digest}, language=language)
+    with translation.override(language):
+        # the times and category names are written in the receipt's language, not the request's
+        context = {
+            "application": application, "call": application.call, "content": content,
+            "submitted_local": local_time(application.call, application.submitted_at),
+            "declared_local": (local_time(application.call, application.declared_at)
+                               if application.declared_at else ""),
+            "budget_rows": budget_rows(content.get("budget_lines")),
+            "digest": application.receipt_digest}
+    return render_pdf("calls/apply/receipt_pdf.html", context, language=language)
 
 
-def application_submit(*, actor: Any, application: Application) -> Application:
-    """Submit before the deadline (server clock); a second submission changes nothing and says so."""
+def receipt_pdf(application: Application, language: str) -> bytes:
+    """The receipt of a submitted application, as e-mailed at submission (the same digest)."""
+    if application.status == Application.Status.DRAFT or not application.receipt_digest:
+        raise Http404("No receipt before submission")
+    return _receipt_pdf(application, application_content(application), language)
+
+
+def application_submit(*, actor: Any, application: Application, declared: bool) -> Application:
+    """Submit before the deadline (server clock); a second submission changes nothing and says so.
+
+    ``declared``: the applicant ticked the declaration on the final review page; its time is
+    recorded with the submission (and printed on the receipt)."""
     with transaction.atomic():
         application = (Application.objects.select_for_update(of=("self",)).select_related("call", "region", "applicant")
                        .get(pk=application.pk))
@@ -423,16 +458,20 @@ def application_submit(*, actor: Any, application: Application) -> Application:
         if now < call.opens_at or call.status != Call.Status.PUBLISHED:
             raise SubmissionError([_("This call does not accept applications now.")])
         problems = submission_problems(application)
+        if not declared:
+            problems.append(_("Confirm the declaration to submit the application."))
         if problems:
             raise SubmissionError(problems)
         application.status = Application.Status.SUBMITTED
         application.submitted_at = now
+        application.declared_at = now
         content = application_content(application)
         application.receipt_digest = content_digest(content)
-        application.save(update_fields=["status", "submitted_at", "receipt_digest", "updated_at"])
+        application.save(update_fields=["status", "submitted_at", "declared_at", "receipt_digest", "updated_at"])
         audit_record(action="asis.application.submitted", actor=actor, obj=application,
                      organisation_id=call.organisation_id, before={"status": Application.Status.DRAFT},
-                     after={"status": application.status, "submitted_at": now,
+                     after={"status": application.status, "submitted_at": now, "declared_at": now,
+                            "declaration": str(DECLARATION),
                             "receipt_digest": application.receipt_digest})
     language = application.applicant.preferred_language or "en"
     try:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("applications/<int:application_id>/edit/", views.application_edit, name="application_edit"),
     path("applications/<int:application_id>/autosave/", views.application_autosave, name="application_autosave"),
     path("applications/<int:application_id>/submit/", views.application_submit, name="application_submit"),
+    path("applications/<int:application_id>/receipt.pdf", views.application_receipt, name="application_receipt"),
     path("applications/<int:application_id>/share/", views.application_draft_share, name="application_draft_share"),
     path("applications/<int:application_id>/withdraw/", views.application_withdraw, name="application_withdraw"),
     path("applications/<int:application_id>/co-applicants/add/", views.co_applicant_add,

@@ -17,14 +17,17 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from asis.calls.access import access_managed_application, access_managed_call, access_public_call
 from asis.calls.apply import selfassessment as sa
 from asis.calls.apply import services as svc
+from asis.calls.apply.budget import budget_rows
 from asis.calls.apply.downloads import attachment_delivery
 from asis.calls.apply.forms import (
+    MAX_ROWS,
     ApplicationForm,
     AttachmentForm,
     CoApplicantForm,
@@ -61,7 +64,8 @@ def self_assessment(request: HttpRequest) -> HttpResponse:
         try:
             assessment = sa.self_assessment_create(
                 user=request.user, answers=form.answers(), notes=form.notes(),
-                project_title=form.cleaned_data["project_title"], language=language, call=call)
+                project_title=form.cleaned_data["project_title"], language=language, call=call,
+                profile=form.profile())
         except ValidationError as error:
             form_add_errors(form, error)
         else:
@@ -76,7 +80,8 @@ def _assessment(token: Any) -> SelfAssessment:
 
 def _result_context(assessment: SelfAssessment) -> dict[str, Any]:
     result = sa.result_of(assessment, current_language())
-    return {"assessment": assessment, "result": result, "radar": sa.radar(result)}
+    return {"assessment": assessment, "result": result, "radar": sa.radar(result),
+            "fitting_calls": sa.fitting_calls(assessment)}
 
 
 def self_assessment_result(request: HttpRequest, token: Any) -> HttpResponse:
@@ -178,6 +183,7 @@ def _edit_context(request: HttpRequest, application: Application, form: Applicat
         "is_lead": application.applicant_id == request.user.pk,
         "closes_local": svc.local_time(application.call, application.call.closes_at),
         "max_bytes": max_bytes(), "max_count": max_count(),
+        "budget_total": svc.budget_total(application), "max_rows": MAX_ROWS,
     }
 
 
@@ -360,23 +366,47 @@ def attachment_download(request: HttpRequest, application_id: int, attachment_id
     return response
 
 
+def _submit_page(request: HttpRequest, application: Application, *, errors: list[str] | None = None) -> HttpResponse:
+    context = _read_context(application)
+    context.update(problems=svc.submission_problems(application), declaration=svc.DECLARATION,
+                   errors=errors or [], is_lead=application.applicant_id == request.user.pk)
+    return render(request, "calls/apply/application_submit.html", context, status=400 if errors else 200)
+
+
 @login_required
-@require_POST
 def application_submit(request: HttpRequest, application_id: int) -> HttpResponse:
+    """GET: the final read-only review with the declaration; POST: the irreversible submission."""
     application = svc.access_applicant_application(request.user, application_id)
+    if application.status != Application.Status.DRAFT:
+        if request.method == "POST" and application.status == Application.Status.SUBMITTED:
+            messages.info(request, _("This application was already submitted at %(time)s.") % {
+                "time": svc.local_time(application.call, application.submitted_at)})
+        return redirect("calls:application_detail", application_id=application.pk)
+    if request.method != "POST":
+        return _submit_page(request, application)
     try:
-        svc.application_submit(actor=request.user, application=application)
+        svc.application_submit(actor=request.user, application=application,
+                               declared=request.POST.get("declaration") == "on")
     except svc.AlreadySubmitted as error:
         messages.info(request, error.problems[0])
         return redirect("calls:application_detail", application_id=application.pk)
     except svc.SubmissionError as error:
-        messages.error(request, _("The application was not submitted. Please fix the following:"))
-        for problem in error.problems:
-            messages.error(request, problem)
-        target = "calls:application_edit" if application.is_editable else "calls:application_detail"
-        return redirect(target, application_id=application.pk)
+        application.refresh_from_db()
+        return _submit_page(request, application, errors=error.problems)
     messages.success(request, _("Your application was submitted. A receipt was sent to you by e-mail."))
     return redirect("calls:application_detail", application_id=application.pk)
+
+
+@login_required
+def application_receipt(request: HttpRequest, application_id: int) -> HttpResponse:
+    """The receipt PDF of a submitted application, for its applicant and co-applicants only."""
+    application = svc.access_applicant_application(request.user, application_id)
+    pdf = svc.receipt_pdf(application, current_language())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=f"receipt-{application.reference}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
@@ -411,6 +441,7 @@ def _read_context(application: Application) -> dict[str, Any]:
         "shared_local": (svc.local_time(application.call, application.draft_shared_at)
                          if application.draft_shared_at else ""),
         "budget_total": svc.budget_total(application),
+        "budget_rows": budget_rows(application.budget_lines),
     }
 
 
@@ -470,7 +501,8 @@ MANAGE_PAGE_SIZE = 100
 @login_required
 def manage_application(request: HttpRequest, application_id: int) -> HttpResponse:
     application = access_managed_application(request.user, application_id, shared_drafts=True)
-    form = EligibilityForm(request.POST or None, checklist=application.call.eligibility_checklist or [])
+    form = EligibilityForm(request.POST or None, checklist=application.call.eligibility_checklist or [],
+                           initial=EligibilityForm.initial_from(latest_check(application)))
     if request.method == "POST":
         if application.status != Application.Status.SUBMITTED:
             form.add_error(None, _("Only submitted applications can be screened."))
@@ -484,7 +516,8 @@ def manage_application(request: HttpRequest, application_id: int) -> HttpRespons
                 messages.success(request, _("The screening was recorded and the applicant informed."))
                 return redirect("calls:manage_application", application_id=application.pk)
     context = _read_context(application)
+    previous, following = svc.screening_neighbours(application)
     context.update(form=form, checks=application.eligibility_checks.select_related("checked_by"),
-                   checklist=application.call.eligibility_checklist or [])
+                   checklist=application.call.eligibility_checklist or [], previous=previous, following=following)
     return render(request, "calls/apply/manage_application.html", context, status=400 if form.errors else 200)
 

@@ -92,6 +92,28 @@ class ReviewForm(forms.Form):
         notes = {c.id: data.get(f"justification_{c.id}") or "" for c in self.criteria}
         return scores, notes, data.get("comment") or ""
 
+    def posted(self) -> tuple[dict[str, Any], dict[str, str], str]:
+        """What was typed, unvalidated (kept as a draft when the submission fails)."""
+        data = self.data
+        scores = {c.id: data.get(f"score_{c.id}") for c in self.criteria}
+        notes = {c.id: str(data.get(f"justification_{c.id}") or "") for c in self.criteria}
+        return scores, notes, str(data.get("comment") or "")
+
+    def error_summary(self) -> list[dict[str, str]]:
+        """The GOV.UK error summary: each error with the field it belongs to, in page order."""
+        labels = {c.id: c.label for c in self.criteria}
+        out: list[dict[str, str]] = [{"message": str(m), "href": ""} for m in self.non_field_errors()]
+        for c in self.criteria:
+            for m in self.errors.get(f"score_{c.id}", []):
+                out.append({"message": _("%(criterion)s: %(error)s") % {"criterion": labels[c.id], "error": m},
+                            "href": f"#id_score_{c.id}_0"})
+            for m in self.errors.get(f"justification_{c.id}", []):
+                out.append({"message": _("%(criterion)s, justification: %(error)s") % {
+                    "criterion": labels[c.id], "error": m}, "href": f"#id_justification_{c.id}"})
+        for m in self.errors.get("comment", []):
+            out.append({"message": _("Overall comment: %(error)s") % {"error": m}, "href": "#id_comment"})
+        return out
+
     def rows(self) -> list[dict[str, Any]]:
         return [{"criterion": c, "score": self[f"score_{c.id}"], "justification": self[f"justification_{c.id}"]}
                 for c in self.criteria]

@@ -41,15 +41,17 @@ def panel_rows(call: Call, applications: list[Application], criteria: list[Crite
         assignments[x.application_id].append(x)
     reviews = {r.assignment_id: r for r in Review.objects.filter(assignment__application_id__in=app_ids)}
     scores: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
+    notes: dict[int, dict[str, str]] = defaultdict(dict)
     for s in ReviewScore.objects.filter(review__assignment__application_id__in=app_ids,
                                         review__status=Review.Status.SUBMITTED):
         scores[s.review_id][s.criterion] = s.score
+        notes[s.review_id][s.criterion] = s.justification
     consensus: dict[int, dict[str, ConsensusScore]] = defaultdict(dict)
     for c in ConsensusScore.objects.filter(application_id__in=app_ids).select_related("set_by"):
         consensus[c.application_id][c.criterion] = c
     rows = []
     for application in applications:
-        people = []
+        people: list[dict[str, Any]] = []
         for number, x in enumerate(assignments[application.pk], start=1):
             review = reviews.get(x.pk)
             people.append({
@@ -58,11 +60,15 @@ def panel_rows(call: Call, applications: list[Application], criteria: list[Crite
                 "status": review.get_status_display() if review else _("Not started"),
                 "submitted": bool(review and review.status == Review.Status.SUBMITTED),
                 "scores": scores.get(review.pk, {}) if review else {},
+                "notes": notes.get(review.pk, {}) if review else {},
                 "review_id": review.pk if review else None,
             })
         lines = []
         for criterion in criteria:
             values = [p["scores"].get(criterion.id) for p in people]
+            # the panel reads each score with the evaluator's reason beside it
+            cells = [{"score": p["scores"].get(criterion.id), "justification": p["notes"].get(criterion.id, "")}
+                     for p in people]
             present = [float(v) for v in values if v is not None]
             spread = max(present) - min(present) if len(present) >= 2 else None
             limit = (criterion.maximum - criterion.minimum) / 2
@@ -70,7 +76,7 @@ def panel_rows(call: Call, applications: list[Application], criteria: list[Crite
             if len(present) >= 2:
                 column = np.array([[v] for v in present], dtype=float)
                 flagged = bool(disagreement_flags(column, spread_threshold=limit))
-            lines.append({"criterion": criterion, "values": values,
+            lines.append({"criterion": criterion, "values": values, "cells": cells,
                           "mean": sum(present) / len(present) if present else None,
                           "spread": spread, "flagged": flagged,
                           "consensus": consensus[application.pk].get(criterion.id)})

@@ -40,6 +40,7 @@ class CriterionView:
     anchors: tuple[tuple[int, str], ...]
     threshold: float | None
     weight: float
+    pass_fail: bool = False
 
     @property
     def levels(self) -> tuple[int, ...]:
@@ -48,6 +49,9 @@ class CriterionView:
     def needs_justification(self, score: int | None) -> bool:
         if score is None:
             return False
+        if self.pass_fail:
+            # "Yes, the condition is met" needs no argument; only a failed condition must be explained.
+            return score == self.minimum
         if score in (self.minimum, self.maximum):
             return True
         return self.threshold is not None and score <= self.threshold
@@ -74,8 +78,32 @@ def criteria_of(call: Call, language: str = "en") -> list[CriterionView]:
             minimum=scale.minimum, maximum=scale.maximum,
             anchors=tuple((level, (scale.anchors.get(level) or {}).get(language, "")
                            or (scale.anchors.get(level) or {}).get("en", "")) for level in scale.levels),
-            threshold=criterion.threshold, weight=criterion.weight))
+            threshold=criterion.threshold, weight=criterion.weight, pass_fail=scale.kind == "pass_fail"))
     return out
+
+
+def weighted_total(criteria: list[CriterionView], scores: Mapping[str, Any]) -> dict[str, Any]:
+    """The running total the evaluator sees while scoring (docs/guides/evaluator.md).
+
+    Each scored criterion counts with its weight, its level normalised to the scale
+    ((score - min) / (max - min)); the total is the weighted mean of those shares, so a review
+    with every criterion at the top of its scale reads 100 %. Criteria of weight 0 (pass/fail
+    conditions) do not count. ``scored``/``count`` say how many criteria have a score so far.
+    """
+    weighted = [c for c in criteria if c.weight > 0]
+    total_weight = 0.0
+    points = 0.0
+    for c in weighted:
+        try:
+            score = _parse_score(scores.get(c.id), c)
+        except ValidationError:
+            score = None
+        if score is None:
+            continue
+        total_weight += c.weight
+        points += c.weight * (score - c.minimum) / (c.maximum - c.minimum)
+    scored = sum(1 for c in criteria if str(scores.get(c.id) if scores.get(c.id) is not None else "").strip())
+    return {"share": points / total_weight if total_weight else None, "scored": scored, "count": len(criteria)}
 
 
 def _parse_score(value: Any, criterion: CriterionView) -> int | None:
@@ -96,6 +124,11 @@ def _parse_score(value: Any, criterion: CriterionView) -> int | None:
     return score
 
 
+def _text(value: Any) -> str:
+    # Browsers send line breaks as CR LF; stored as LF, the text reads back exactly as it was typed.
+    return str(value or "").replace("\r\n", "\n").strip()
+
+
 def clean_scores(criteria: list[CriterionView], scores: Mapping[str, Any], justifications: Mapping[str, str],
                  *, complete: bool) -> tuple[dict[str, int | None], dict[str, str]]:
     """Validate raw scores and justifications; errors are keyed ``score_<id>``/``justification_<id>``.
@@ -110,7 +143,7 @@ def clean_scores(criteria: list[CriterionView], scores: Mapping[str, Any], justi
     clean: dict[str, int | None] = {}
     notes: dict[str, str] = {}
     for criterion in criteria:
-        note = str(justifications.get(criterion.id) or "").strip()
+        note = _text(justifications.get(criterion.id))
         notes[criterion.id] = note
         try:
             clean[criterion.id] = _parse_score(scores.get(criterion.id), criterion)
@@ -174,13 +207,35 @@ def review_save(*, user: Any, assignment: Assignment, scores: Mapping[str, Any],
             raise ValidationError(_("This review is submitted and read-only; the programme manager can reopen it."))
         before = review_values(review)
         _write(review, clean, notes)
-        review.comment = comment.strip()
+        review.comment = _text(comment)
         review.save()
         after = review_values(Review.objects.prefetch_related("scores").get(pk=review.pk))
         if after != before:
             audit_record(action="asis.review.saved", actor=user, obj=review, organisation_id=call.organisation_id,
                          before={"scores": before[0]}, after={"scores": after[0], "status": review.status})
     return review
+
+
+def review_keep_draft(*, user: Any, assignment: Assignment, scores: Mapping[str, Any],
+                      justifications: Mapping[str, str], comment: str) -> Review | None:
+    """Keep what the evaluator typed when a submission fails: a draft of every valid score and all
+    text. A score off its scale is left out (the form still shows it with its error); nothing is
+    kept once the review is submitted."""
+    criteria = {c.id: c for c in criteria_of(assignment.application.call)}
+    valid: dict[str, Any] = {}
+    for criterion_id, value in scores.items():
+        criterion = criteria.get(criterion_id)
+        if criterion is None:
+            continue
+        try:
+            valid[criterion_id] = _parse_score(value, criterion)
+        except ValidationError:
+            valid[criterion_id] = None
+    notes = {k: v for k, v in justifications.items() if k in criteria}
+    try:
+        return review_save(user=user, assignment=assignment, scores=valid, justifications=notes, comment=comment)
+    except ValidationError:
+        return None
 
 
 def review_submit(*, user: Any, assignment: Assignment, scores: Mapping[str, Any],
@@ -197,7 +252,7 @@ def review_submit(*, user: Any, assignment: Assignment, scores: Mapping[str, Any
             return review, False
         clean, notes = clean_scores(criteria, scores, justifications, complete=True)
         _write(review, clean, notes)
-        review.comment = comment.strip()
+        review.comment = _text(comment)
         review.status = Review.Status.SUBMITTED
         review.submitted_at = timezone.now()
         review.save()

@@ -28,6 +28,7 @@ from asis.calls.access import (
     access_managed_call,
     assignments_of,
 )
+from asis.calls.apply.budget import budget_rows
 from asis.calls.apply.downloads import attachment_delivery
 from asis.calls.models import (
     Application,
@@ -312,9 +313,11 @@ def _review_context(request: HttpRequest, assignment: Assignment, form: ReviewFo
             initial[f"justification_{c.id}"] = notes.get(c.id, "")
         form = ReviewForm(initial=initial, criteria=criteria)
     language = current_language()
+    posted = form.posted() if form.is_bound else rv.review_values(review)
     return {
         "assignment": assignment, "application": application, "call": call, "review": review,
-        "form": form, "criteria": criteria,
+        "form": form, "criteria": criteria, "error_summary": form.error_summary() if form.is_bound else [],
+        "total": rv.weighted_total(criteria, posted[0]),
         "submitted": bool(review and review.status == Review.Status.SUBMITTED),
         "peers": rv.peer_reviews(assignment, review),
         "title": application.translated("title", language),
@@ -324,6 +327,7 @@ def _review_context(request: HttpRequest, assignment: Assignment, form: ReviewFo
         "partners": [] if call.blind else list(application.partners.select_related("organisation")),
         "co_applicants": [] if call.blind else list(application.co_applicants.select_related("user")),
         "attachments": list(application.attachments.all()),
+        "budget_rows": budget_rows(application.budget_lines),
     }
 
 
@@ -334,7 +338,6 @@ def review(request: HttpRequest, application_id: int) -> HttpResponse:
         return render(request, "calls/review/review.html", _review_context(request, assignment))
     criteria = rv.criteria_of(assignment.application.call, current_language())
     form = ReviewForm(request.POST, criteria=criteria)
-    status = 200
     if form.is_valid():
         scores, notes, comment = form.raw()
         try:
@@ -351,12 +354,13 @@ def review(request: HttpRequest, application_id: int) -> HttpResponse:
                 messages.success(request, _("The draft was saved."))
         except ValidationError as error:
             form_add_errors(form, error)
-            status = 400
         else:
             return redirect("calls:review", application_id=application_id)
-    else:
-        status = 400
-    return render(request, "calls/review/review.html", _review_context(request, assignment, form), status=status)
+    # Whatever failed, what was typed is kept as a draft, so a reload or a closed tab loses nothing.
+    scores, notes, comment = form.posted()
+    rv.review_keep_draft(user=request.user, assignment=assignment, scores=scores, justifications=notes,
+                         comment=comment)
+    return render(request, "calls/review/review.html", _review_context(request, assignment, form), status=400)
 
 
 @login_required
