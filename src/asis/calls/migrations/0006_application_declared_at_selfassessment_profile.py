@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0004_application_draft_shared_at'),
+        ('calls', '0005_call_documents_faq_contact_notify'),
     ]
 
     operations = [
