@@ -74,10 +74,10 @@ def _fill_application(page):
     page.select_option("#id_region", label="AT33 Tirol")
     page.fill("#id_requested_amount", "40000")
     page.fill("#id_total_cost", "50000")
-    page.fill("#id_budget-0-category", "Staff")
+    page.select_option("#id_budget-0-category", "personnel")
     page.fill("#id_budget-0-description", "Coordinator, part time")
     page.fill("#id_budget-0-amount", "40000")
-    page.fill("#id_budget-1-category", "Travel")
+    page.select_option("#id_budget-1-category", "travel")
     page.fill("#id_budget-1-description", "Volunteer mileage")
     page.fill("#id_budget-1-amount", "10000")
     for name, text in [("problem", "Older people in remote villages are isolated."),
@@ -142,6 +142,8 @@ def test_a_new_user_signs_up_registers_an_organisation_and_applies(page, lang, w
     _fill_application(page)
     _submit(page, "form.application-form button[type=submit]")
     assert page.locator("ul.problems").count() == 0, page.locator("ul.problems").inner_text()
+    _submit(page, "main form[action$='/submit/'] button")  # opens the final check
+    page.locator("#id_declaration").check()
     _submit(page, "main form[action$='/submit/'] button")
     application = Application.objects.get(applicant=user)
     assert application.status == Application.Status.SUBMITTED and application.organisation == organisation
