@@ -204,6 +204,11 @@ class InitiativeSearch(models.Model):
     language = models.CharField(max_length=5)
     document = models.TextField()
     vector = SearchVectorField(null=True)  # PostgreSQL only; unused (and empty) on SQLite
+    # Folded forms (see search.folded_document): substring and trigram matching, and ranking.
+    # Nullable without default so that SQLite adds the columns in place (a table rebuild would drop
+    # the catalogue change-log triggers of migration 0005); the indexer always writes them.
+    folded = models.TextField(null=True, blank=True)  # noqa: DJ001
+    title_folded = models.TextField(null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["initiative", "language"], name="initiative_search_unique")]
