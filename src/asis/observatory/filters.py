@@ -114,6 +114,11 @@ class CatalogueQuery:
         return "relevance" if self.q else "newest"
 
     @property
+    def facet_filters(self) -> int:
+        """Number of chosen facet values (the "Filters (3)" button)."""
+        return sum(len(getattr(self, key)) for key in (*FACETS, "organisation"))
+
+    @property
     def active_filters(self) -> int:
         return sum(len(getattr(self, key)) for key in (*FACETS, "organisation")) + (1 if self.q else 0)
 
@@ -220,6 +225,20 @@ def ordered_ids(query: CatalogueQuery) -> list[int]:
 def relevance(query: CatalogueQuery) -> dict[int, float]:
     """Relevance score per matching initiative for the query's words (cached like the facets)."""
     return _cached("relevance", CatalogueQuery(q=query.q), lambda: search.relevance(query.q))
+
+
+def correction(query: CatalogueQuery) -> str:
+    """The query searched instead when the typed words matched nothing ("" when none)."""
+    return _cached("correction", CatalogueQuery(q=query.q), lambda: _correction(query.q)) if query.q else ""
+
+
+def _correction(text: str) -> str:
+    found = search.plan(text)
+    return found.corrected if found is not None else ""
+
+
+def highlight_terms(query: CatalogueQuery) -> tuple[str, ...]:
+    return _cached("terms", CatalogueQuery(q=query.q), lambda: search.highlight_terms(query.q)) if query.q else ()
 
 
 def suggestion(query: CatalogueQuery) -> str:

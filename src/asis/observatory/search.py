@@ -226,6 +226,12 @@ def _sqlite_ids(words: Sequence[Word], among: Sequence[int] | None) -> set[int]:
     return {i for i, _lang in documents or ()}
 
 
+def _any_match(words: Sequence[Word]) -> bool:
+    if connection.vendor == "sqlite":
+        return bool(_sqlite_ids(words, None))
+    return InitiativeSearch.objects.filter(_pg_condition(words)).exists()
+
+
 def _word_matches(word: Word) -> bool:
     if connection.vendor == "sqlite":
         return bool(_sqlite_word(word, None))
@@ -334,7 +340,7 @@ def plan(text: str) -> Plan | None:
     words = words_of(text)
     if not words:
         return None
-    if _match(words, None, scores=False):
+    if _any_match(words):
         return Plan(tuple(words))
     fixed: list[Word] = []
     shown: list[str] = []

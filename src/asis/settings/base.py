@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "asis.accounts",
     "asis.observatory",
     "asis.calls",
+    "asis.sitesearch",
 ]
 
 MIDDLEWARE = [
