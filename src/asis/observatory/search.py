@@ -386,9 +386,11 @@ def suggestion(text: str) -> str:
         return found.corrected
     shown, changed = [], False
     for word in found.words:
-        if len(word.folded) >= MIN_SUBSTRING and not _word_matches(word):
-            _alts, written = _alternatives(word)
-            if written:
+        if len(word.folded) >= MIN_SUBSTRING:
+            alternatives, written = _alternatives(word)
+            # a close word that finds more initiatives than the typed one (which may be a rare typo)
+            if written and len(_match([Word(alternatives[0], alternatives[0])], None, scores=False)) > len(
+                    _match([word], None, scores=False)):
                 shown.append(written.casefold())
                 changed = True
                 continue
