@@ -217,6 +217,18 @@ class InitiativeSearch(models.Model):
         return f"{self.initiative_id}/{self.language}"
 
 
+class SearchWord(models.Model):
+    """The catalogue's vocabulary (every folded word of the search documents, with one way it was
+    written), for the typo fallback and "did you mean": comparing a word with a few thousand words
+    is cheap, with whole documents it is not. Words are only added; a stale one costs nothing."""
+
+    word = models.CharField(max_length=100, unique=True)
+    written = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class CatalogueVersion(models.Model):
     """One row (id 1): a counter that database triggers bump on every write to the published
     catalogue's tables, so a process learns whether it is up to date with one primary-key read.

@@ -33,8 +33,9 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, transaction
 from django.db.models import Case, FloatField, Max, Q, Value, When
 from django.db.models.expressions import Combinable
+from django.db.models.functions import Length
 
-from asis.observatory.models import Initiative, InitiativeSearch
+from asis.observatory.models import Initiative, InitiativeSearch, SearchWord
 
 PG_CONFIGS = {"en": "english", "fr": "french", "de": "german", "it": "italian", "sl": "simple"}
 _TEXT_FIELDS = ("title", "summary", "description", "pillar_need", "pillar_collaboration", "pillar_impact", "results")
@@ -138,9 +139,21 @@ def index_initiatives(initiatives: Iterable[Initiative]) -> int:
                     "INSERT INTO observatory_fts_trigram (folded, initiative_id, language) VALUES (%s, %s, %s)",
                     [(r.folded, r.initiative_id, r.language) for r in rows],
                 )
+        _add_words(rows)
         _catalogue_changed()  # now, for this transaction's own reads ...
         transaction.on_commit(_catalogue_changed)  # ... and again once others can see the change
     return len(items)
+
+
+def _add_words(rows: Sequence[InitiativeSearch]) -> None:
+    written: dict[str, str] = {}
+    for row in rows:
+        for token in _TOKEN.findall(row.document):
+            folded = fold(token)
+            if MIN_SUBSTRING <= len(folded) <= 100 and " " not in folded and not folded.isdigit():
+                written.setdefault(folded, token[:100])
+    SearchWord.objects.bulk_create([SearchWord(word=w, written=t) for w, t in written.items()],
+                                   batch_size=2000, ignore_conflicts=True)
 
 
 def _catalogue_changed() -> None:
@@ -172,14 +185,20 @@ def reindex_all(batch: int = 1000) -> int:
 # --- matching ------------------------------------------------------------------------------------
 
 def _pg_word(word: Word) -> Q:
+    """One GIN condition per index: the stemmed prefix in any language's configuration (one
+    tsquery, OR-ed across configurations) or the folded text containing the word (its stem for
+    long words: a superset of both the word anywhere and the stem at a word start). Few branches
+    keep PostgreSQL on a BitmapOr of the two indexes rather than a sequential scan."""
     condition = Q()
     for form in word.forms:
         raw = word.raw if not word.alternatives else form
-        for lang, config in PG_CONFIGS.items():  # stemmed prefix in the document's language
-            condition |= Q(language=lang, vector=SearchQuery(f"'{raw}':*", config=config, search_type="raw"))
-        condition |= Q(folded__contains=form if len(form) >= MIN_SUBSTRING else f" {form}")
-        if stem(form):
-            condition |= Q(folded__contains=f" {stem(form)}")
+        stemmed = None
+        for config in PG_CONFIGS.values():
+            one = SearchQuery(f"'{raw}':*", config=config, search_type="raw")
+            stemmed = one if stemmed is None else stemmed | one
+        condition |= Q(vector=stemmed)
+        pattern = stem(form) or form
+        condition |= Q(folded__contains=pattern if len(pattern) >= MIN_SUBSTRING else f" {pattern}")
     return condition
 
 
@@ -292,30 +311,17 @@ def similarity(a: str, b: str) -> float:
 
 def _candidate_words(folded: str) -> dict[str, str]:
     """Words of the catalogue that may be close to ``folded``: folded form -> form as written."""
-    texts: list[str] = []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # word_similarity with the GIN trigram index on ``folded``; a lower threshold than the
-            # default 0.6 for this statement only (short words with one wrong letter score ~0.5).
-            with transaction.atomic():
-                cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.4', true)")
-                cursor.execute("SELECT document FROM observatory_initiativesearch WHERE %s <%% folded "
-                               "ORDER BY word_similarity(%s, folded) DESC LIMIT 30", [folded, folded])
-                texts = [row[0] for row in cursor.fetchall()]
-        elif connection.vendor == "sqlite":
-            cursor.execute("SELECT term FROM observatory_fts_vocab WHERE length(term) BETWEEN %s AND %s",
-                           [max(1, len(folded) - 3), len(folded) + 3])
-            terms = [row[0] for row in cursor.fetchall()]
-            best = sorted(terms, key=lambda t: -similarity(folded, t))[:MAX_ALTERNATIVES]
-            for term in best:
-                cursor.execute("SELECT document FROM observatory_fts WHERE observatory_fts MATCH %s LIMIT 1",
-                               [_fts_phrase(term)])
-                texts += [row[0] for row in cursor.fetchall()]
-    written: dict[str, str] = {}
-    for text in texts:
-        for token in _TOKEN.findall(text):
-            written.setdefault(fold(token), token)
-    return written
+    low, high = max(1, len(folded) - 3), len(folded) + 3
+    if connection.vendor == "postgresql":
+        # pg_trgm's similarity operator (threshold 0.3) on the vocabulary's GIN trigram index
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT word, written FROM observatory_searchword WHERE word %% %s "
+                           "AND length(word) BETWEEN %s AND %s ORDER BY similarity(word, %s) DESC LIMIT 50",
+                           [folded, low, high, folded])
+            return {str(w): str(t) for w, t in cursor.fetchall()}
+    rows = (SearchWord.objects.annotate(n=Length("word")).filter(n__gte=low, n__lte=high)
+            .values_list("word", "written"))
+    return dict(rows)
 
 
 def _alternatives(word: Word) -> tuple[tuple[str, ...], str]:
