@@ -23,6 +23,7 @@ were found (title before text, whole word before part of a word); see docs/metho
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -30,6 +31,7 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Case, FloatField, Max, Q, Value, When
 from django.db.models.expressions import Combinable
@@ -340,9 +342,27 @@ class Plan:
     corrected: str = ""  # the query as searched, when the typo fallback replaced words
 
 
+_MISSING = object()
+PLAN_SECONDS = 60
+
+
 def plan(text: str) -> Plan | None:
     """The words to search for; ``None`` for text without words. When nothing matches all the
-    words, each word that matches nothing on its own is replaced by its closest catalogue words."""
+    words, each word that matches nothing on its own is replaced by its closest catalogue words.
+    Cached under the catalogue version (a typo's fallback costs several index lookups, and one page
+    asks for the plan of its text several times: results, scores, marks, notes)."""
+    from asis.observatory.filters import catalogue_version
+
+    digest = hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+    key = f"observatory:search-plan:{catalogue_version()}:{digest}"
+    found = cache.get(key, _MISSING)
+    if found is _MISSING:
+        found = _plan(text)
+        cache.set(key, found, PLAN_SECONDS)
+    return found  # type: ignore[return-value]
+
+
+def _plan(text: str) -> Plan | None:
     words = words_of(text)
     if not words:
         return None
@@ -352,7 +372,7 @@ def plan(text: str) -> Plan | None:
     shown: list[str] = []
     changed = False
     for word in words:
-        if _word_matches(word):
+        if len(words) > 1 and _word_matches(word):  # one word: it was just found to match nothing
             fixed.append(word)
             shown.append(word.raw)
             continue
