@@ -39,14 +39,13 @@ def test_search_filter_map_and_region(page, catalogue):
     assert page.locator(".result-list > li").count() == 3
 
     page.fill("#catalogue-q", "Nachbarn")  # a German word, only in a translation
-    page.click("#catalogue-filters button[type=submit] >> nth=0")
+    page.click(".catalogue-search button[type=submit]")
     page.wait_for_url("**/observatory/?q=Nachbarn*")
     page.check()
     assert page.locator(".result-title").all_inner_texts() == ["Repair café network"]
 
     page.goto("/en/observatory/")
-    page.locator("#facet-challenge label", has_text="Green transition").click()
-    page.click("#catalogue-filters button[type=submit] >> nth=0")
+    page.locator("#facet-challenge label", has_text="Green transition").click()  # applies on click
     page.wait_for_url("**challenge=e2e-green*")
     page.check()
     assert sorted(page.locator(".result-title").all_inner_texts()) == ["Repair café network", "Solar cooperative"]

@@ -25,3 +25,6 @@ RULES: dict[str, Rule] = {
     "observatory:map_regions": Rule(ALL),
     "observatory:map_points": Rule(ALL),
 }
+
+# The site-wide search (asis.sitesearch) shows public content only: open to everyone.
+RULES["sitesearch:results"] = Rule(ALL)

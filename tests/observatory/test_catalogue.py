@@ -168,10 +168,10 @@ def test_search_without_match_shows_the_empty_state(multilingual, client):
 def test_fallback_title_carries_its_language(multilingual, client):
     response = client.get("/de/observatory/?q=gardens")
     html = response.content.decode()
-    assert 'lang="en">Shared gardens</a>' in html
+    assert 'lang="en">Shared <mark>gardens</mark></a>' in html  # the searched word is marked
     response = client.get("/de/observatory/?q=Pflege")
     html = response.content.decode()
-    assert ">Pflege daheim</a>" in html and 'lang="en">Pflege' not in html
+    assert "><mark>Pflege</mark> daheim</a>" in html and 'lang="en"><mark>Pflege' not in html
 
 
 def test_page_shows_facets_active_filters_and_keeps_filters_in_page_links(dataset, client):

@@ -102,7 +102,7 @@ THEMES: tuple[Theme, ...] = (
                "Volunteer drivers network – {place}"),
         "fr": ("Autopartage villageois – {place}", "Bus à la demande pour les vallées – {place}",
                "Réseau de conducteurs bénévoles – {place}"),
-        "de": ("Dorfauto zum Teilen – {place}", "Rufbus für die Täler – {place}",
+        "de": ("Carsharing im Dorf – {place}", "Rufbus für die Täler – {place}",
                "Netzwerk ehrenamtlicher Fahrdienste – {place}"),
         "it": ("Auto condivisa di paese – {place}", "Bus a chiamata per le valli – {place}",
                "Rete di autisti volontari – {place}"),

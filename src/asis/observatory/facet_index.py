@@ -360,7 +360,8 @@ class FacetIndex:
             key = self.sort_keys["published"][positions]
             order = np.lexsort((ids, np.where(key == _INT_MIN, _INT_MAX, key)))
         else:
-            key = {"newest": "published", "start": "start", "reach": "reach"}[sort]
+            # "relevance": newest first here; filters.ordered_ids then orders by the search scores
+            key = {"newest": "published", "relevance": "published", "start": "start", "reach": "reach"}[sort]
             order = np.lexsort((-ids, -np.maximum(self.sort_keys[key][positions], _INT_MIN + 1)))
         return ids[order]
 

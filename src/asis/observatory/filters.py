@@ -17,11 +17,15 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.db.models.functions import ExtractYear
 
+from asis.observatory import search
 from asis.observatory.models import Initiative, InitiativeOrganisation
 from asis.observatory.search import filter_by_text
 
 # Empty values sort last on every database (PostgreSQL puts NULLs first in descending order).
+# "relevance" (the default when there are words to search for) orders by search.relevance, newest
+# first among equals; where only a queryset can be ordered (API, exports) it falls back to newest.
 SORTS = {
+    "relevance": (F("published_at").desc(nulls_last=True), "-pk"),
     "newest": (F("published_at").desc(nulls_last=True), "-pk"),
     "oldest": (F("published_at").asc(nulls_last=True), "pk"),
     "title": ("title", "pk"),
@@ -70,10 +74,13 @@ class CatalogueQuery:
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> CatalogueQuery:
-        sort = str(params.get("sort") or "newest")
+        q = str(params.get("q") or "")[:200].strip()
+        sort = str(params.get("sort") or "")
+        if sort not in SORTS or (sort == "relevance" and not q):
+            sort = "relevance" if q else "newest"
         years = tuple(y for y in _many(params, "year") if y.isascii() and y.isdigit() and len(y) == 4)
         return cls(
-            q=str(params.get("q") or "")[:200].strip(),
+            q=q,
             country=tuple(c.upper() for c in _many(params, "country"))[:10],
             region=tuple(c.upper() for c in _many(params, "region"))[:50],
             challenge=_many(params, "challenge")[:30],
@@ -83,7 +90,7 @@ class CatalogueQuery:
             year=years[:30],
             organisation=tuple(o for o in _many(params, "organisation")
                                if o.isascii() and o.isdigit() and len(o) <= 12)[:20],
-            sort=sort if sort in SORTS else "newest",
+            sort=sort,
             page=_int(params.get("page"), 1, 1, 100_000),
             page_size=_int(params.get("page_size"), 20, 1, MAX_PAGE_SIZE),
         )
@@ -98,9 +105,18 @@ class CatalogueQuery:
             pairs.append(("q", self.q))
         for key in (*FACETS, "organisation"):
             pairs.extend((key, value) for value in getattr(self, key))
-        if self.sort != "newest":
+        if self.sort != self.default_sort:
             pairs.append(("sort", self.sort))
         return pairs
+
+    @property
+    def default_sort(self) -> str:
+        return "relevance" if self.q else "newest"
+
+    @property
+    def facet_filters(self) -> int:
+        """Number of chosen facet values (the "Filters (3)" button)."""
+        return sum(len(getattr(self, key)) for key in (*FACETS, "organisation"))
 
     @property
     def active_filters(self) -> int:
@@ -197,8 +213,37 @@ def ordered_ids(query: CatalogueQuery) -> list[int]:
     """Ids of all results in the catalogue's order (from the in-memory index when enabled)."""
     index = _index()
     if index is None:
-        return list(apply(query).values_list("pk", flat=True))
-    return index.ordered_ids(index.masks(query), query.sort).tolist()
+        ids = list(apply(query).values_list("pk", flat=True))
+    else:
+        ids = index.ordered_ids(index.masks(query), "newest" if query.sort == "relevance" else query.sort).tolist()
+    if query.sort == "relevance" and query.q:
+        scores = relevance(query)
+        ids.sort(key=lambda pk: -scores.get(pk, 0.0))  # stable: newest first among equal scores
+    return ids
+
+
+def relevance(query: CatalogueQuery) -> dict[int, float]:
+    """Relevance score per matching initiative for the query's words (cached like the facets)."""
+    return _cached("relevance", CatalogueQuery(q=query.q), lambda: search.relevance(query.q))
+
+
+def correction(query: CatalogueQuery) -> str:
+    """The query searched instead when the typed words matched nothing ("" when none)."""
+    return _cached("correction", CatalogueQuery(q=query.q), lambda: _correction(query.q)) if query.q else ""
+
+
+def _correction(text: str) -> str:
+    found = search.plan(text)
+    return found.corrected if found is not None else ""
+
+
+def highlight_terms(query: CatalogueQuery) -> tuple[str, ...]:
+    return _cached("terms", CatalogueQuery(q=query.q), lambda: search.highlight_terms(query.q)) if query.q else ()
+
+
+def suggestion(query: CatalogueQuery) -> str:
+    """A "did you mean" query for few results ("" when none)."""
+    return _cached("suggestion", CatalogueQuery(q=query.q), lambda: search.suggestion(query.q)) if query.q else ""
 
 
 _PINNED: ContextVar[Any] = ContextVar("catalogue_index", default=None)

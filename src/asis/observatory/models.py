@@ -204,12 +204,29 @@ class InitiativeSearch(models.Model):
     language = models.CharField(max_length=5)
     document = models.TextField()
     vector = SearchVectorField(null=True)  # PostgreSQL only; unused (and empty) on SQLite
+    # Folded forms (see search.folded_document): substring and trigram matching, and ranking.
+    # Nullable without default so that SQLite adds the columns in place (a table rebuild would drop
+    # the catalogue change-log triggers of migration 0005); the indexer always writes them.
+    folded = models.TextField(null=True, blank=True)  # noqa: DJ001
+    title_folded = models.TextField(null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["initiative", "language"], name="initiative_search_unique")]
 
     def __str__(self) -> str:
         return f"{self.initiative_id}/{self.language}"
+
+
+class SearchWord(models.Model):
+    """The catalogue's vocabulary (every folded word of the search documents, with one way it was
+    written), for the typo fallback and "did you mean": comparing a word with a few thousand words
+    is cheap, with whole documents it is not. Words are only added; a stale one costs nothing."""
+
+    word = models.CharField(max_length=100, unique=True)
+    written = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class CatalogueVersion(models.Model):

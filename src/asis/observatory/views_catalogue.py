@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from asis.accounts.models import Organisation
 from asis.core import charts
-from asis.observatory import filters, mapdata, selectors
+from asis.observatory import filters, mapdata, search, selectors
 from asis.observatory.filters import CatalogueQuery
 from asis.observatory.models import Initiative
 from asis.regions.loader import ATTRIBUTION as BOUNDARIES_ATTRIBUTION
@@ -33,6 +33,7 @@ FACET_LEGENDS = {
     "organisation": gettext_lazy("Organisation"),
 }
 SORT_LABELS = {
+    "relevance": gettext_lazy("Best match"),
     "newest": gettext_lazy("Newest first"),
     "oldest": gettext_lazy("Oldest first"),
     "title": gettext_lazy("Title (A–Z)"),
@@ -65,11 +66,28 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "groups": selectors.facet_groups(query, filters.facets(query), labels, legends),
         "active": [(f, _querystring(f.remove_params, page_size=size)) for f in
                    selectors.active_filters(query, labels, legends)],
-        "sorts": list(SORT_LABELS.items()),
+        "sorts": [(k, v) for k, v in SORT_LABELS.items() if k != "relevance" or query.q],
         "page_sizes": PAGE_SIZES,
         "querystring": _querystring(params, page_size=size),
         "filters_querystring": _querystring([p for p in params if p[0] != "sort"]),
+        **_search_notes(query, page.paginator.count, params),
     })
+
+
+def _search_notes(query: CatalogueQuery, count: int, params: list[tuple[str, str]]) -> dict[str, Any]:
+    """What the words found: the words to mark in results, the query searched instead when the
+    typed words found nothing ("Showing results for"), or a "did you mean" for few results."""
+    if not query.q:
+        return {"highlight_terms": (), "corrected": "", "suggestion": "", "suggestion_querystring": ""}
+    corrected = filters.correction(query)
+    suggestion = filters.suggestion(query) if count < search.FEW_RESULTS and not corrected else ""
+    others = [p for p in params if p[0] not in ("q", "sort")]
+    return {
+        "highlight_terms": filters.highlight_terms(query),
+        "corrected": corrected,
+        "suggestion": suggestion,
+        "suggestion_querystring": _querystring([("q", suggestion), *others]) if suggestion else "",
+    }
 
 
 @require_GET

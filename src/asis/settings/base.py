@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "asis.observatory",
     "asis.calls",
     "asis.dashboard",
+    "asis.sitesearch",
 ]
 
 MIDDLEWARE = [
