@@ -178,7 +178,12 @@ def test_send_view_starts_a_job_only_when_every_application_is_decided(world):
     assert not Job.objects.filter(kind="calls.decisions_send").exists()
     decisions_record(actor=world.users["manager"], call=call,
                      items=[DecisionInput(x.pk, "rejected") for x in apps])
-    assert client.post(url).status_code == 302
+    # a preview of each kind of letter and a confirmation with the count
+    page = client.get(url).content.decode()
+    assert "Send 3 letters?" in page and 'name="count" value="3"' in page and "Not funded" in page
+    assert client.post(url).status_code == 302  # without the confirmed count: nothing starts
+    assert not Job.objects.filter(kind="calls.decisions_send").exists()
+    assert client.post(url, {"count": "3"}).status_code == 302
     job = Job.objects.get(kind="calls.decisions_send")
     from asis.core.jobs import run_job
 

@@ -142,8 +142,9 @@ def closing(call: Call, language: str) -> str:
     """What follows every letter of the call: its legal-remedy paragraph (in ``language`` or the
     nearest one written) and the named signatory."""
     parts = []
-    if call.legal_remedy.strip():
-        parts.append(call.translated("legal_remedy", language).text.strip())
+    remedy = call.translated("legal_remedy", language).text.strip()
+    if remedy:
+        parts.append(remedy)
     signature = "\n".join(p for p in (call.signatory_name.strip(), call.signatory_function.strip()) if p)
     if signature:
         parts.append(signature)
@@ -185,3 +186,23 @@ def letter_template_save(*, actor: Any, call: Call, language: str, texts: dict[s
             changed.append(outcome)
         audit_record(action="asis.letter_template.changed", actor=actor, obj=call,
                      after={"language": language, "outcomes": changed}, organisation_id=call.organisation_id)
+
+
+def letter_settings_save(*, actor: Any, call: Call, language: str, data: dict[str, Any]) -> None:
+    """Save the signatory, the legal remedy in ``language`` and the sharing of scores (audited)."""
+    if language not in settings.LANGUAGE_CODES:
+        raise ValidationError({"language": _("Unknown language.")})
+    before = {"signatory_name": call.signatory_name, "signatory_function": call.signatory_function,
+              "legal_remedy": call.translated("legal_remedy", language).text, "share_scores": call.share_scores}
+    call.signatory_name = data["signatory_name"].strip()
+    call.signatory_function = data["signatory_function"].strip()
+    call.share_scores = bool(data["share_scores"])
+    call.set_translation(language, "legal_remedy", data["legal_remedy"].strip())
+    after = {"signatory_name": call.signatory_name, "signatory_function": call.signatory_function,
+             "legal_remedy": data["legal_remedy"].strip(), "share_scores": call.share_scores}
+    if before == after:
+        return
+    call.save(update_fields=["signatory_name", "signatory_function", "share_scores", "legal_remedy",
+                             "translations", "updated_at"])
+    audit_record(action="asis.call.letter_settings_changed", actor=actor, obj=call, before=before,
+                 after={**after, "language": language}, organisation_id=call.organisation_id)
