@@ -49,6 +49,23 @@ def test_rank_order_skipping_goes_on_after_one_that_does_not_fit():
                                                                                       5: D(30)}
 
 
+def test_optimal_rule_on_the_worked_example_of_the_methods_doc():
+    """docs/methods/portfolio.md: scores 90..50, by hand the best combination is ranks 1, 3, 4, 5
+    (score 270, 240,000 EUR); the MILP finds it and the rule funds exactly its selection."""
+    from asis.engines import portfolio
+
+    cands = _cands()
+    port = portfolio.select([portfolio.Candidate(id=str(c.id), cost=float(c.requested), value=float(c.score or 0))
+                             for c in cands], 300.0)
+    assert sorted(int(i) for i in port.selected) == [1, 3, 4, 5]
+    chosen = [rules.Candidate(**{**c.__dict__, "selected": str(c.id) in port.selected}) for c in cands]
+    assert rules.propose("optimal", chosen, budget=D(300), max_grant=D(200)) == {1: D(120), 3: D(50), 4: D(40),
+                                                                                   5: D(30)}
+    facts = rules.explain("optimal", chosen, {1: D(120), 3: D(50), 4: D(40), 5: D(30)}, budget=D(300),
+                          max_grant=D(200))
+    assert facts[2]["kind"] == "not_in_portfolio" and facts[2]["lower_funded"] == ["R-3", "R-4", "R-5"]
+
+
 def test_rules_respect_the_maximum_grant_and_the_minimum_score():
     # max grant 100: 100, 100, 50, 40 (290 used), 30 > 10 left; min score 55 drops ranks 5 (score 50)
     assert rules.propose("rank_skip", _cands(), budget=D(300), max_grant=D(100), min_score=55) == {
