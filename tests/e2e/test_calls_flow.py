@@ -393,6 +393,11 @@ def _decide_and_send(page, call, funded, unfunded):
     _submit(page, "main form[action$='/decisions/'] button[type=submit]")
     assert "decisions saved" in _main_text(page)
     mail.outbox.clear()
+    with page.expect_navigation():
+        page.click(f"main a[href$='/manage/{call.pk}/decisions/send/']")
+    page.check()
+    assert "Send 2 letters?" in _main_text(page)  # a preview of each kind of letter, then the count
+    assert page.locator("main article.letter").count() == 2
     _submit(page, "main form[action$='/decisions/send/'] button[type=submit]")
     _run_jobs("calls.decisions_send")
     page.goto(f"/en/calls/manage/{call.pk}/decisions/")
