@@ -373,9 +373,9 @@ def _results(page, call, funded, unfunded):
     ranking = page.locator("main table.results-table tbody tr")
     assert ranking.count() == 2
     assert funded.reference in ranking.nth(0).inner_text()  # higher scores and the consensus
-    assert "funded" in ranking.nth(0).inner_text()
+    assert "funded" in ranking.nth(0).inner_text() and "not funded" not in ranking.nth(0).inner_text()
     assert unfunded.reference in ranking.nth(1).inner_text()
-    assert "funded" not in ranking.nth(1).inner_text()
+    assert "not funded" in ranking.nth(1).inner_text()
     portfolio = page.locator("section[aria-labelledby=portfolio-heading]")
     assert re.search(r"Applications funded\s+1\b", portfolio.inner_text()), portfolio.inner_text()
 

@@ -5,6 +5,8 @@ good, at least 0.667 tentative, below that poor; the intraclass correlation afte
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 ALPHA_GOOD, ALPHA_TENTATIVE = 0.8, 0.667
@@ -31,3 +33,15 @@ def icc_reading(value: float | None) -> str:
     if value >= ICC_MODERATE:
         return str(_("moderate reliability"))
     return str(_("poor reliability"))
+
+
+def alpha_rows(agreement: dict[str, Any], criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Alpha per criterion (by name) and for the total, each with its reading."""
+    names = {c["id"]: c["name"] for c in criteria}
+    return [{"name": str(_("Total")) if key == "total" else names.get(key, ""), "value": value,
+             "reading": alpha_reading(value)} for key, value in agreement.get("alpha", {}).items()]
+
+
+def icc_rows(agreement: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"key": key, "value": value, "reading": icc_reading(value)}
+            for key, value in agreement.get("icc", {}).items()]

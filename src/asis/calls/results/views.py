@@ -82,7 +82,7 @@ def results(request: HttpRequest, call_id: int) -> HttpResponse:
         methods = list(result.params.get("methods") or [result.params.get("method")])
         method = request.GET.get("method") if request.GET.get("method") in methods else methods[0]
         ordered = result_svc.derived(result, f"rows:{method}",
-                                     lambda: _with_cumulative(result_svc.rows_by_method(data, method)))
+                                     lambda: charts_results.with_cumulative(result_svc.rows_by_method(data, method)))
         page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
         ids = [c["id"] for c in data.get("criteria", [])]
         names = {c["id"]: c["name"] for c in _criterion_labels(data, language)}
@@ -106,41 +106,6 @@ def results(request: HttpRequest, call_id: int) -> HttpResponse:
 STATIC_SECTIONS_SECONDS = 3600
 
 
-def _named_distribution(distribution: dict[str, Any], language: str) -> dict[str, list[dict[str, Any]]]:
-    """The stored distribution with region and challenge names instead of codes, and "no data"
-    for applications without a region or challenge (the stored groups keep the codes)."""
-    from asis.observatory.models import Challenge
-    from asis.regions.models import Region
-
-    regions = dict(Region.objects.values_list("code", "name"))
-    challenges = {c.code: str(c) for c in Challenge.objects.all()}
-    names = {"region": regions, "challenge": challenges}
-    out: dict[str, list[dict[str, Any]]] = {}
-    for dimension, groups in distribution.items():
-        lookup = names.get(dimension, {})
-        out[dimension] = [{**g, "code": g["group"], "group": (_("no data") if g["group"] in ("", "–") else
-                                                               lookup.get(g["group"], g["group"]))}
-                          for g in groups]
-    return out
-
-
-def _alpha_rows(agreement: dict[str, Any], criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    names = {c["id"]: c["name"] for c in criteria}
-    return [{"name": _("Total") if key == "total" else names.get(key, ""), "value": value,
-             "reading": readings.alpha_reading(value)} for key, value in agreement.get("alpha", {}).items()]
-
-
-def _with_cumulative(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows in ranking order with the cumulative requested amount of the ranked ones so far."""
-    total = 0.0
-    out = []
-    for row in rows:
-        if row["eligible"]:
-            total += float(row["requested"] or 0)
-        out.append({**row, "cumulative": total if row["eligible"] else None})
-    return out
-
-
 def _static_sections(call: Call, result: Any, language: str) -> str:
     """The sections that depend only on the (immutable) result set and the language — calibration,
     agreement, SMAA, portfolio, distribution, the what-if form — rendered once and cached, so a
@@ -153,13 +118,12 @@ def _static_sections(call: Call, result: Any, language: str) -> str:
     criteria = _criterion_labels(data, language)
     by_id = result_svc.derived(result, "by_id", lambda: {r["id"]: r for r in data.get("applications", [])})
     portfolio = data.get("portfolio", {})
-    distribution = _named_distribution(data.get("distribution", {}), language)
+    distribution = charts_results.named_distribution(data.get("distribution", {}))
     html = render_to_string("calls/results/_static_sections.html", {
         "call": call, "result": result, "criteria": criteria,
         "agreement": data.get("agreement", {}), "evaluators": data.get("evaluators", []),
-        "alpha_rows": _alpha_rows(data.get("agreement", {}), criteria),
-        "icc_rows": [{"key": k, "value": v, "reading": readings.icc_reading(v)}
-                     for k, v in data.get("agreement", {}).get("icc", {}).items()],
+        "alpha_rows": readings.alpha_rows(data.get("agreement", {}), criteria),
+        "icc_rows": readings.icc_rows(data.get("agreement", {})),
         "flagged": [by_id[i] for i in data.get("agreement", {}).get("flagged", []) if i in by_id][:50],
         "calibration_effect": result_svc.calibration_effect(data, result.params.get("method"))[:30],
         "calibration": result.params.get("calibration"),
