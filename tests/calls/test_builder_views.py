@@ -286,6 +286,11 @@ def test_portfolio_groups(world, manager):
              "max_share": None},
             {"dimension": "country", "group": "IT", "min_count": None, "max_count": None, "min_share": 0.5,
              "max_share": 0.6}]}
+    assert call.funding_rule == "optimal"
+    data["funding_rule"] = "rank_skip"
+    assert manager.post(edit_url(call, "portfolio"), data).status_code == 302
+    call.refresh_from_db()
+    assert call.funding_rule == "rank_skip"
 
 
 def test_translations_saved_per_language(world, manager):

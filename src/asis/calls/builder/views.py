@@ -303,7 +303,7 @@ def _portfolio(request: HttpRequest, call: Call, post: Any) -> tuple[dict[str, A
         value = {"min_score": form.cleaned_data["min_score"], "allow_partial": form.cleaned_data["allow_partial"],
                  "min_fraction": form.cleaned_data["min_fraction"], "groups": formset.kept()}
         return context, _save(request, call, form, "portfolio", portfolio_constraints=value,
-                              funding_rule=form.cleaned_data["funding_rule"])
+                              funding_rule=form.cleaned_data["funding_rule"] or call.funding_rule)
     return context, None
 
 
