@@ -26,11 +26,12 @@ def feedback_for(application: Application, language: str) -> dict[str, Any] | No
     # No evaluator, assignment or review id reaches the page: only the texts, in a fixed order.
     reviews = (Review.objects.filter(assignment__application=application, status=Review.Status.SUBMITTED)
                .prefetch_related("scores").order_by("submitted_at", "pk"))
-    comments, justifications = [], []
+    comments: list[str] = []
+    justifications: list[dict[str, str]] = []
     for review in reviews:
         if review.comment.strip():
             comments.append(review.comment.strip())
-        for score in review.scores.all():
+        for score in review.scores.all():  # type: ignore[attr-defined]
             if score.justification.strip() and score.criterion in names:
                 justifications.append({"criterion": names[score.criterion], "text": score.justification.strip()})
     justifications.sort(key=lambda j: j["criterion"])

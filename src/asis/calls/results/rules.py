@@ -168,7 +168,7 @@ def inversions(candidates: Sequence[Candidate], funded: Iterable[int]) -> list[I
     """Each pair (funded, passed over) where the funded one ranks lower, the best-ranked first."""
     chosen = set(funded)
     ranked = _by_rank(candidates)
-    out = []
+    out: list[Inversion] = []
     for high in ranked:
         if high.id in chosen:
             continue
