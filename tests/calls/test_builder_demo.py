@@ -95,3 +95,17 @@ def test_clear_lets_the_whole_demo_be_deleted_and_generated_again():
     User.objects.all().delete()
     demo_generate(seed=2, size=SIZE)
     assert sorted(Call.objects.values_list("title", flat=True)) == calls
+
+
+@pytest.mark.django_db
+def test_demo_call_shows_calibration_in_action():
+    """One demo evaluator scores harshly: calibrating the evaluators changes the ranking."""
+    from asis.calls.results.services import calibration_effect, call_results_compute
+
+    demo_generate(seed=3, size=SIZE)
+    evaluation = next(c for c in Call.objects.all() if c.phase == "evaluation")
+    assert evaluation.calibration == Call.Calibration.STANDARDISE
+    Call.objects.filter(pk=evaluation.pk).update(smaa_draws=0)
+    evaluation.refresh_from_db()
+    result = call_results_compute(actor=None, call=evaluation)
+    assert calibration_effect(result.data, "weighted_sum")

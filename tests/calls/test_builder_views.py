@@ -294,6 +294,11 @@ def test_portfolio_groups(world, manager):
              "max_share": 0.6}]}
     page = manager.get(edit_url(call, "portfolio")).content.decode()
     assert 'value="region:AT33" selected' in page and 'value="60.0"' in page  # shown back in percent
+    assert call.funding_rule == "optimal"
+    data["funding_rule"] = "rank_skip"
+    assert manager.post(edit_url(call, "portfolio"), data).status_code == 302
+    call.refresh_from_db()
+    assert call.funding_rule == "rank_skip"
 
 
 def test_translations_saved_per_language(world, manager):

@@ -10,14 +10,17 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from asis.calls.models import Application, Call, DecisionLetter, FundedProject, Notification
-from asis.calls.results import letters
+from asis.calls.results import letters, reasons
 from asis.calls.results.decisions import (
     DecisionInput,
+    candidates,
+    decision_facts,
     decision_reason,
     decision_record,
     decisions_prefill,
     decisions_record,
     decisions_send,
+    funded_now,
 )
 from asis.calls.results.services import call_results_compute
 from asis.core.models import AuditEntry
@@ -75,8 +78,12 @@ def test_prefill_from_the_optimal_portfolio(world):
     decisions_prefill(actor=world.users["manager"], call=call, result=result, rest="waitlisted")
     decided = dict(Application.objects.filter(call=call).values_list("pk", "decision"))
     assert decided == {a.pk: "approved", c.pk: "approved", b.pk: "waitlisted", ineligible.pk: "rejected"}
+    # the reason is generated from the facts, not written at prefill time
     b.refresh_from_db()
-    assert "ranked 3 of 3" in decision_reason(b)
+    assert decision_reason(b) == ""
+    facts = decision_facts(call, candidates(call), funded_now(call))
+    assert facts[b.pk]["kind"] == "did_not_fit" and facts[b.pk]["left"] == "20000.00"
+    assert "ranked 3 of 3" in reasons.render(facts[b.pk], call=call, language="en")
 
 
 def test_decisions_page_shows_field_errors_and_saves_nothing(world):
@@ -171,7 +178,12 @@ def test_send_view_starts_a_job_only_when_every_application_is_decided(world):
     assert not Job.objects.filter(kind="calls.decisions_send").exists()
     decisions_record(actor=world.users["manager"], call=call,
                      items=[DecisionInput(x.pk, "rejected") for x in apps])
-    assert client.post(url).status_code == 302
+    # a preview of each kind of letter and a confirmation with the count
+    page = client.get(url).content.decode()
+    assert "Send 3 letters?" in page and 'name="count" value="3"' in page and "Not funded" in page
+    assert client.post(url).status_code == 302  # without the confirmed count: nothing starts
+    assert not Job.objects.filter(kind="calls.decisions_send").exists()
+    assert client.post(url, {"count": "3"}).status_code == 302
     job = Job.objects.get(kind="calls.decisions_send")
     from asis.core.jobs import run_job
 

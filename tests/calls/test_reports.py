@@ -63,8 +63,10 @@ def test_call_report_states_the_method_and_statistics(world):
     call, apps, _e = _call_with_comments(world)
     context = reports.call_report_context(call, "en")
     html = render_to_string("calls/results/call_report.html", context)
-    assert "Method statement" in html and "docs/methods/call-results.md" in html
-    assert "Weighted sum" in html and "SMAA-2" in html
+    # written for a funding committee: the method in plain words, formulas in an annex, no paths
+    assert "How the applications were assessed" in html and "Annex: formulas" in html
+    assert "docs/methods" not in html and ".md" not in html
+    assert "Weighted sum" in html and "SMAA-2" in html and "Funding rule:" in html
     assert dict(context["eligibility_rows"])["Eligible"] == 2
     assert [r["id"] for r in context["rows"]] == [apps[0].pk, apps[1].pk]
     assert "Krippendorff" in html

@@ -376,9 +376,9 @@ def _results(page, call, funded, unfunded):
     ranking = page.locator("main table.results-table tbody tr")
     assert ranking.count() == 2
     assert funded.reference in ranking.nth(0).inner_text()  # higher scores and the consensus
-    assert "funded" in ranking.nth(0).inner_text()
+    assert "funded" in ranking.nth(0).inner_text() and "not funded" not in ranking.nth(0).inner_text()
     assert unfunded.reference in ranking.nth(1).inner_text()
-    assert "funded" not in ranking.nth(1).inner_text()
+    assert "not funded" in ranking.nth(1).inner_text()
     portfolio = page.locator("section[aria-labelledby=portfolio-heading]")
     assert re.search(r"Applications funded\s+1\b", portfolio.inner_text()), portfolio.inner_text()
 
@@ -396,6 +396,11 @@ def _decide_and_send(page, call, funded, unfunded):
     _submit(page, "main form[action$='/decisions/'] button[type=submit]")
     assert "decisions saved" in _main_text(page)
     mail.outbox.clear()
+    with page.expect_navigation():
+        page.click(f"main a[href$='/manage/{call.pk}/decisions/send/']")
+    page.check()
+    assert "Send 2 letters?" in _main_text(page)  # a preview of each kind of letter, then the count
+    assert page.locator("main article.letter").count() == 2
     _submit(page, "main form[action$='/decisions/send/'] button[type=submit]")
     _run_jobs("calls.decisions_send")
     page.goto(f"/en/calls/manage/{call.pk}/decisions/")

@@ -180,7 +180,7 @@ def _make_call(spec: dict[str, Any], organisation: Organisation, manager: User, 
                 custom_questions=[{"id": "q-1", "label": "How do the people concerned take part in the project?",
                                    "kind": "long_text", "required": True, "choices": []}],
                 evaluators_per_application=3, ranking_methods=["weighted_sum", "topsis", "promethee_ii"],
-                primary_method="weighted_sum", smaa_draws=1000,
+                primary_method="weighted_sum", smaa_draws=1000, calibration=Call.Calibration.STANDARDISE,
                 regional_conflict_rule=Call.RegionalConflictRule.SAME_REGION,
                 portfolio_constraints={"min_score": 50, "allow_partial": False, "min_fraction": 1.0, "groups": [
                     # at most half of the money to the authority's own region (its applicants come from
@@ -257,6 +257,8 @@ def _reviews(call: Call, apps: list[Application], evaluators: list[tuple[User, O
         for k, (user, _org) in enumerate(evaluators)])
     org_of = {row.pk: org for row, (_u, org) in zip(rows, evaluators, strict=True)}
     bias = {row.pk: rng.uniform(-0.6, 0.6) for row in rows}
+    # One evaluator scores systematically harshly, so that calibration visibly changes the ranking.
+    bias[rows[0].pk] = -1.5
     grid = call.grid
     scales = {s["id"]: s for s in grid["scales"]}
     assignments, quality = [], {}

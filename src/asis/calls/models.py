@@ -38,7 +38,7 @@ def _timezone_choices() -> list[tuple[str, str]]:
 class Call(TranslatableModel):
     """A funding call of one organisation (the tenant)."""
 
-    TRANSLATABLE_FIELDS = ("title", "description")
+    TRANSLATABLE_FIELDS = ("title", "description", "legal_remedy")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -74,6 +74,11 @@ class Call(TranslatableModel):
         NONE = "none", _("No regional rule")
         SAME_REGION = "same_region", _("Evaluator and applicant in the same NUTS-2 region")
         SAME_COUNTRY = "same_country", _("Evaluator and applicant in the same country")
+
+    class FundingRule(models.TextChoices):
+        RANK_STRICT = "rank_strict", _("Strictly in rank order until the budget runs out")
+        RANK_SKIP = "rank_skip", _("In rank order, skipping an application that does not fit in the budget left")
+        OPTIMAL = "optimal", _("The optimal portfolio under the call's rules")
 
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
                                      related_name="calls")
@@ -123,6 +128,18 @@ class Call(TranslatableModel):
     primary_method = models.CharField(_("primary ranking method"), max_length=16, choices=RankingMethod.choices,
                                       default=RankingMethod.WEIGHTED_SUM)
     portfolio_constraints = models.JSONField(_("portfolio constraints"), default=dict, blank=True)
+    funding_rule = models.CharField(_("funding rule"), max_length=16, choices=FundingRule.choices,
+                                    default=FundingRule.OPTIMAL)
+    # decision letters
+    signatory_name = models.CharField(_("signatory of the letters"), max_length=120, blank=True)
+    signatory_function = models.CharField(_("function of the signatory"), max_length=120, blank=True)
+    legal_remedy = models.TextField(_("legal remedy"), blank=True, max_length=4000,
+                                    help_text=_("Printed at the end of every decision letter."))
+    share_scores = models.BooleanField(
+        _("show applicants their aggregated scores and the anonymised comments after the decision"),
+        default=False)
+    # Why lower-ranked applications are funded over higher-ranked ones: {"text", "pairs", "by", "at"}.
+    decision_justification = models.JSONField(_("justification of the decisions"), default=dict, blank=True)
     blind = models.BooleanField(_("blind evaluation"), default=False,
                                 help_text=_("Evaluators do not see who applies."))
     hide_scores_until_submitted = models.BooleanField(
@@ -314,6 +331,9 @@ class Application(TranslatableModel):
                                 blank=True, db_index=True)
     granted_amount = models.DecimalField(_("granted amount (EUR)"), **MONEY, null=True, blank=True)
     decision_reason = models.TextField(_("reason of the decision"), blank=True)
+    # The facts the letter's reason is generated from (rule, rank, amounts, preferred applications,
+    # criterion keys), written when the letter is sent; rendered in the reader's language.
+    decision_facts = models.JSONField(_("facts of the decision"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)

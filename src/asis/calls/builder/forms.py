@@ -363,6 +363,9 @@ class EvaluationForm(forms.Form):
 
 
 class PortfolioForm(forms.Form):
+    funding_rule = forms.ChoiceField(label=_("Funding rule"), choices=Call.FundingRule.choices,
+                                     initial=Call.FundingRule.OPTIMAL, required=False,
+                                     help_text=_("How the ranking becomes decisions; see the guide for an example."))
     min_score = forms.FloatField(label=_("Minimum score to be funded (0–100)"), required=False, min_value=0,
                                  max_value=100)
     allow_partial = forms.BooleanField(label=_("Allow partial funding of the last project"), required=False)

@@ -41,7 +41,7 @@ EDITABLE_FIELDS = frozenset({
     "applicant_types", "timezone", "opens_at", "closes_at", "evaluation_ends_on", "decision_on",
     "grid_template", "grid", "eligibility_checklist", "custom_questions", "evaluators_per_application",
     "aggregation", "calibration", "ranking_methods", "primary_method", "portfolio_constraints", "blind",
-    "hide_scores_until_submitted", "regional_conflict_rule", "smaa_draws",
+    "hide_scores_until_submitted", "regional_conflict_rule", "smaa_draws", "funding_rule",
 })
 QUESTION_KINDS = ("text", "long_text", "number", "yes_no", "choice")
 GROUP_DIMENSIONS = ("region", "country", "challenge")

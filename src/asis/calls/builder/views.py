@@ -325,7 +325,7 @@ def _evaluation(request: HttpRequest, call: Call, post: Any) -> tuple[dict[str, 
 
 def _portfolio(request: HttpRequest, call: Call, post: Any) -> tuple[dict[str, Any], HttpResponse | None]:
     constraints = call.portfolio_constraints or {}
-    form = PortfolioForm(post, initial={"min_score": constraints.get("min_score"),
+    form = PortfolioForm(post, initial={"funding_rule": call.funding_rule, "min_score": constraints.get("min_score"),
                                         "allow_partial": constraints.get("allow_partial", False),
                                         "min_fraction": constraints.get("min_fraction", 1.0)})
     formset = GroupFormSet(post, prefix="groups", initial=constraints.get("groups") or [])
@@ -333,7 +333,8 @@ def _portfolio(request: HttpRequest, call: Call, post: Any) -> tuple[dict[str, A
     if post is not None and form.is_valid() and formset.is_valid():
         value = {"min_score": form.cleaned_data["min_score"], "allow_partial": form.cleaned_data["allow_partial"],
                  "min_fraction": form.cleaned_data["min_fraction"], "groups": formset.kept()}
-        return context, _save(request, call, form, "portfolio", portfolio_constraints=value)
+        return context, _save(request, call, form, "portfolio", portfolio_constraints=value,
+                              funding_rule=form.cleaned_data["funding_rule"] or call.funding_rule)
     return context, None
 
 

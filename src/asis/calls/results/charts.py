@@ -12,7 +12,37 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from asis.core.charts import Chart, bar_chart
+
+
+def named_distribution(distribution: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The stored distribution with region and challenge names (active language) instead of
+    codes, and "no data" for applications without a region or challenge."""
+    from asis.observatory.models import Challenge
+    from asis.regions.models import Region
+
+    names = {"region": dict(Region.objects.values_list("code", "name")),
+             "challenge": {c.code: str(c) for c in Challenge.objects.all()}}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for dimension, groups in distribution.items():
+        lookup = names.get(dimension, {})
+        out[dimension] = [{**g, "code": g["group"], "group": (_("no data") if g["group"] in ("", "–") else
+                                                               lookup.get(g["group"], g["group"]))}
+                          for g in groups]
+    return out
+
+
+def with_cumulative(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows in ranking order with the cumulative requested amount of the ranked ones so far."""
+    total = 0.0
+    out = []
+    for row in rows:
+        if row["eligible"]:
+            total += float(row["requested"] or 0)
+        out.append({**row, "cumulative": total if row["eligible"] else None})
+    return out
 
 
 def amounts_chart(groups: Sequence[Mapping[str, Any]], key: str, limit: int = 15) -> Chart:

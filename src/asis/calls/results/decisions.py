@@ -7,14 +7,19 @@ Rules checked before anything is written (all-or-nothing):
 - the approved amounts of the whole call stay within its budget;
 - a decision whose letter was sent is final.
 
-The reason of a decision (``Application.decision_reason``) is written into the letter.
+The reason in a letter is generated when the letter is sent: :func:`decision_facts` derives the
+facts of every decision from the decisions taken, the ranking and the call's funding rule
+(:mod:`asis.calls.results.rules`), stores them on the application (``decision_facts``) and
+:mod:`asis.calls.results.reasons` writes them in the applicant's language; the managers' own note
+(``Application.decision_reason``) follows it as written. Funding a lower-ranked application over a
+higher-ranked one needs a recorded justification (:func:`decisions_record`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,7 +32,7 @@ from django.utils.translation import ngettext
 from asis.calls.models import Application, Call, DecisionLetter, FundedProject, ResultSet
 from asis.calls.notifications import notify
 from asis.calls.pdf import render_pdf
-from asis.calls.results import letters
+from asis.calls.results import letters, reasons, rules
 from asis.core.audit import audit_record
 
 CENT = Decimal("0.01")
@@ -59,6 +64,89 @@ def decidable_applications(call: Call) -> Any:
 
 def sent_ids(call: Call) -> set[int]:
     return set(DecisionLetter.objects.filter(application__call=call).values_list("application_id", flat=True))
+
+
+def _latest_result(call: Call) -> ResultSet | None:
+    return ResultSet.objects.filter(call=call).order_by("-created_at", "-pk").first()
+
+
+def min_score_of(call: Call) -> float | None:
+    value = (call.portfolio_constraints or {}).get("min_score")
+    return None if value in (None, "") else float(value)
+
+
+def candidates(call: Call, result: ResultSet | None = None) -> list[rules.Candidate]:
+    """Every submitted application of the call as the funding rules see it (ranked by ``result``,
+    by default the latest one)."""
+    result = result if result is not None else _latest_result(call)
+    rows = result.data.get("applications", []) if result is not None else []
+    return rules.candidates_from(rows, decidable_applications(call))
+
+
+def proposal(call: Call, cands: Sequence[rules.Candidate]) -> dict[int, Decimal]:
+    """The applications the call's funding rule funds, and their amounts."""
+    return rules.propose(call.funding_rule, cands, budget=call.budget, max_grant=call.max_grant,
+                         min_score=min_score_of(call))
+
+
+def decision_facts(call: Call, cands: Sequence[rules.Candidate],
+                   funded: dict[int, Decimal]) -> dict[int, dict[str, Any]]:
+    return rules.explain(call.funding_rule, cands, funded, budget=call.budget, max_grant=call.max_grant,
+                         min_score=min_score_of(call))
+
+
+def funded_now(call: Call) -> dict[int, Decimal]:
+    return {pk: amount or Decimal("0") for pk, amount in decidable_applications(call).filter(
+        decision=Application.Decision.APPROVED).values_list("pk", "granted_amount")}
+
+
+def explain_inversions(call: Call, cands: Sequence[rules.Candidate], funded: dict[int, Decimal]) -> list[str]:
+    """Plain sentences (active language) for each higher-ranked application left out while a
+    lower-ranked one is funded; empty when the funding follows the ranking."""
+    found = rules.inversions(cands, funded)
+    if not found:
+        return []
+    return reasons.inversion_sentences(found, decision_facts(call, cands, funded), call)
+
+
+def _inversion_sets(cands: Sequence[rules.Candidate], funded: dict[int, Decimal]) -> tuple[set[int], set[int]]:
+    found = rules.inversions(cands, funded)
+    return {i.funded.id for i in found}, {i.passed_over.id for i in found}
+
+
+def justification_needed(call: Call, cands: Sequence[rules.Candidate], funded: dict[int, Decimal]) -> bool:
+    """True when ``funded`` passes over higher-ranked applications in a way no recorded
+    justification covers yet."""
+    funded_over, passed_over = _inversion_sets(cands, funded)
+    covered = call.decision_justification or {}
+    return not (funded_over <= set(covered.get("funded_over", [])) and
+                passed_over <= set(covered.get("passed_over", [])))
+
+
+JUSTIFICATION_MAX = 4000
+
+
+def _justify(*, actor: Any, call: Call, cands: Sequence[rules.Candidate], funded: dict[int, Decimal],
+             justification: str) -> None:
+    """Record (and audit) the justification of the decisions when they need one; raises
+    ``ValidationError`` on the ``justification`` key when it is missing."""
+    if not justification_needed(call, cands, funded):
+        return
+    text = justification.strip()[:JUSTIFICATION_MAX]
+    if not text:
+        raise ValidationError({"justification": [_(
+            "Lower-ranked applications are funded over higher-ranked ones: record the justification of this "
+            "decision.")]})
+    funded_over, passed_over = _inversion_sets(cands, funded)
+    before = dict(call.decision_justification or {})
+    after = {"text": text, "funded_over": sorted(funded_over), "passed_over": sorted(passed_over),
+             "by": getattr(actor, "pk", None), "at": timezone.now().isoformat()}
+    call.decision_justification = after
+    call.save(update_fields=["decision_justification", "updated_at"])
+    audit_record(action="asis.decision.justified", actor=actor, obj=call, before=before,
+                 after={**after, "funded_over": [c.reference for c in cands if c.id in funded_over],
+                        "passed_over": [c.reference for c in cands if c.id in passed_over]},
+                 organisation_id=call.organisation_id)
 
 
 def _validate(call: Call, items: Sequence[DecisionInput], apps: dict[int, Application],
@@ -111,17 +199,27 @@ def _validate(call: Call, items: Sequence[DecisionInput], apps: dict[int, Applic
     return errors
 
 
-def decisions_record(*, actor: Any, call: Call, items: Sequence[DecisionInput]) -> int:
+def decisions_record(*, actor: Any, call: Call, items: Sequence[DecisionInput], justification: str = "") -> int:
     """Record several decisions at once; raises ``ValidationError`` (nothing saved) on any error.
 
-    Returns how many applications changed; each change is one ``asis.decision.recorded`` entry.
+    When the decisions fund a lower-ranked application over a higher-ranked one, ``justification``
+    is required (unless an earlier one covers the same applications) and is saved with them
+    (``asis.decision.justified``). Returns how many applications changed; each change is one
+    ``asis.decision.recorded`` entry.
     """
     with transaction.atomic():
-        Call.objects.select_for_update().filter(pk=call.pk).first()
+        call = Call.objects.select_for_update().get(pk=call.pk)
         apps = {a.pk: a for a in decidable_applications(call).filter(pk__in=[i.application_id for i in items])}
         errors = _validate(call, items, apps, sent_ids(call))
         if errors:
             raise ValidationError(errors)
+        funded = funded_now(call)
+        for item in items:
+            funded.pop(item.application_id, None)
+            if item.outcome == Application.Decision.APPROVED:
+                app = apps[item.application_id]
+                funded[app.pk] = item.amount if item.amount is not None else (app.requested_amount or Decimal("0"))
+        _justify(actor=actor, call=call, cands=candidates(call), funded=funded, justification=justification)
         changed = 0
         for item in items:
             app = apps[item.application_id]
@@ -143,44 +241,39 @@ def decisions_record(*, actor: Any, call: Call, items: Sequence[DecisionInput]) 
 
 
 def decision_record(*, actor: Any, application: Application, outcome: str, amount: Decimal | None = None,
-                    reason: str = "") -> int:
+                    reason: str = "", justification: str = "") -> int:
     """Record the decision on one application (same rules as :func:`decisions_record`)."""
     return decisions_record(actor=actor, call=application.call,
-                            items=[DecisionInput(application.pk, outcome, amount, reason)])
+                            items=[DecisionInput(application.pk, outcome, amount, reason)],
+                            justification=justification)
 
 
 def prefill_items(call: Call, result: ResultSet, *, rest: str = Application.Decision.REJECTED) -> list[DecisionInput]:
-    """Decisions proposed by the optimal portfolio of ``result``: selected -> approved (the funded
-    fraction of the requested amount, capped at the maximum grant), the others -> ``rest``,
-    knocked-out or ineligible applications -> rejected. Applications whose letter was sent are left out."""
-    rows = {r["id"]: r for r in result.data.get("applications", [])}
-    ranked = sum(1 for r in rows.values() if r["eligible"])
+    """Decisions proposed by the call's funding rule on the ranking of ``result``: funded ->
+    approved (the amount the rule funds), the other ranked applications -> ``rest``, knocked-out,
+    ineligible or unranked applications -> rejected. Applications whose letter was sent are left
+    out. The reasons are not written here: they are generated from the facts when the letters go out."""
+    cands = candidates(call, result)
+    funded = proposal(call, cands)
+    by_id = {c.id: c for c in cands}
     locked = sent_ids(call)
     items = []
     for app in decidable_applications(call):
         if app.pk in locked:
             continue
-        row = rows.get(app.pk)
-        if row is None or not row["eligible"]:
-            reason = (_("The application did not reach the minimum score on: %(criteria)s.")
-                      % {"criteria": ", ".join(k.split(" ")[0] for k in row["knock_outs"])}
-                      if row and row["knock_outs"] else _("The application did not meet the eligibility criteria."))
-            items.append(DecisionInput(app.pk, Application.Decision.REJECTED, None, reason))
-        elif row["selected"]:
-            requested = app.requested_amount or Decimal("0")
-            amount = min((requested * Decimal(str(row["fraction"] or 1))).quantize(CENT, ROUND_HALF_UP),
-                         call.max_grant)
-            items.append(DecisionInput(app.pk, Application.Decision.APPROVED, amount, ""))
+        if app.pk in funded:
+            items.append(DecisionInput(app.pk, Application.Decision.APPROVED, funded[app.pk], ""))
+        elif by_id[app.pk].ranked:
+            items.append(DecisionInput(app.pk, rest, None, ""))
         else:
-            items.append(DecisionInput(app.pk, rest, None, _(
-                "Your application ranked %(rank)s of %(count)s; the budget was used by higher-ranked applications.")
-                % {"rank": row["rank"], "count": ranked}))
+            items.append(DecisionInput(app.pk, Application.Decision.REJECTED, None, ""))
     return items
 
 
 def decisions_prefill(*, actor: Any, call: Call, result: ResultSet,
-                      rest: str = Application.Decision.REJECTED) -> int:
-    return decisions_record(actor=actor, call=call, items=prefill_items(call, result, rest=rest))
+                      rest: str = Application.Decision.REJECTED, justification: str = "") -> int:
+    return decisions_record(actor=actor, call=call, items=prefill_items(call, result, rest=rest),
+                            justification=justification)
 
 
 # --- sending ----------------------------------------------------------------------------------
@@ -206,10 +299,13 @@ def decisions_send(*, actor: Any, call: Call,
         call = Call.objects.select_for_update().get(pk=call.pk)
         done = sent_ids(call)
         templates = letters.templates_of(call)
+        facts = decision_facts(call, candidates(call), funded_now(call))
         pending = [a for a in decidable_applications(call).prefetch_related("challenges", "partners__organisation")
                    if a.pk not in done]
         for n, app in enumerate(pending, start=1):
-            text = letters.letter_for(app, reason=decision_reason(app), templates=templates)
+            app.decision_facts = facts.get(app.pk, {})
+            app.save(update_fields=["decision_facts", "updated_at"])
+            text = letters.letter_for(app, reason=letter_reason(app), templates=templates)
             letter = DecisionLetter.objects.create(application=app, outcome=app.decision, language=text.language,
                                                    subject=text.subject, body=text.body,
                                                    sent_by=actor if getattr(actor, "is_authenticated", False)
@@ -217,7 +313,8 @@ def decisions_send(*, actor: Any, call: Call,
             if app.decision == Application.Decision.APPROVED:
                 funded_project_create(actor=actor, application=app)
             audit_record(action="asis.decision.sent", actor=actor, obj=app,
-                         after={"letter": letter.pk, "outcome": letter.outcome, "language": letter.language},
+                         after={"letter": letter.pk, "outcome": letter.outcome, "language": letter.language,
+                                "facts": app.decision_facts},
                          organisation_id=call.organisation_id)
             outgoing.append((letter, letter_pdf(letter)))
             report(0.8 * n / max(len(pending), 1), _("Letters written"))
@@ -234,6 +331,21 @@ def decisions_send(*, actor: Any, call: Call,
                context={"letter": letter}, attachments=[(f"decision-{app.reference}.pdf", pdf, "application/pdf")])
         report(0.8 + 0.2 * n / len(outgoing), _("E-mails sent"))
     return len(outgoing)
+
+
+def letter_reason(application: Application) -> Callable[[str], str]:
+    """The reason of the letter in a language: the sentence generated from the decision's facts,
+    then the managers' own note as they wrote it."""
+    def reason(language: str) -> str:
+        generated = reasons.render(application.decision_facts or {}, call=application.call, language=language)
+        return "\n\n".join(part for part in (generated, decision_reason(application).strip()) if part)
+    return reason
+
+
+def preview_letter(application: Application, facts: dict[int, dict[str, Any]]) -> letters.LetterText:
+    """The letter ``application`` would receive now (nothing saved)."""
+    application.decision_facts = facts.get(application.pk, {})
+    return letters.letter_for(application, reason=letter_reason(application))
 
 
 def letter_pdf(letter: DecisionLetter) -> bytes:

@@ -109,3 +109,18 @@ class LetterTemplatesForm(forms.Form):
 
 def language_choice(value: str | None) -> str:
     return value if value in settings.LANGUAGE_CODES else settings.LANGUAGE_CODE
+
+
+class LetterSettingsForm(forms.Form):
+    """What every letter of the call carries besides its text: signatory, legal remedy (in the
+    page's language), and whether applicants see their scores and the anonymised comments."""
+
+    signatory_name = forms.CharField(label=gettext_lazy("Name of the signatory"), max_length=120, required=False)
+    signatory_function = forms.CharField(label=gettext_lazy("Function of the signatory"), max_length=120,
+                                         required=False)
+    legal_remedy = forms.CharField(
+        label=gettext_lazy("Legal remedy (printed at the end of every letter)"), required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}))
+    share_scores = forms.BooleanField(
+        label=gettext_lazy("Applicants see their aggregated scores and the evaluators' comments (without names) "
+                           "once the decision is sent"), required=False)

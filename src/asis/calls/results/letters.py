@@ -11,6 +11,7 @@ when they show it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -137,14 +138,29 @@ def letter_context(application: Application, language: str, reason: str) -> dict
         }
 
 
-def letter_for(application: Application, *, reason: str,
+def closing(call: Call, language: str) -> str:
+    """What follows every letter of the call: its legal-remedy paragraph (in ``language`` or the
+    nearest one written) and the named signatory."""
+    parts = []
+    remedy = call.translated("legal_remedy", language).text.strip()
+    if remedy:
+        parts.append(remedy)
+    signature = "\n".join(p for p in (call.signatory_name.strip(), call.signatory_function.strip()) if p)
+    if signature:
+        parts.append(signature)
+    return "\n\n".join(parts)
+
+
+def letter_for(application: Application, *, reason: str | Callable[[str], str],
                templates: dict[str, DecisionLetterTemplate] | None = None) -> LetterText:
-    """The letter of the application's decision, in its applicant's language (with fallbacks)."""
+    """The letter of the application's decision, in its applicant's language (with fallbacks).
+
+    ``reason``: the text, or a function giving it in the letter's language."""
     subject, body, language = template_text(application.call, application.decision, applicant_language(application),
                                              templates)
-    context = letter_context(application, language, reason)
-    return LetterText(" ".join(render_text(subject, context).split())[:300], render_text(body, context).strip(),
-                      language)
+    context = letter_context(application, language, reason(language) if callable(reason) else reason)
+    text = "\n\n".join(p for p in (render_text(body, context).strip(), closing(application.call, language)) if p)
+    return LetterText(" ".join(render_text(subject, context).split())[:300], text, language)
 
 
 def letter_template_save(*, actor: Any, call: Call, language: str, texts: dict[str, tuple[str, str]]) -> None:
@@ -170,3 +186,23 @@ def letter_template_save(*, actor: Any, call: Call, language: str, texts: dict[s
             changed.append(outcome)
         audit_record(action="asis.letter_template.changed", actor=actor, obj=call,
                      after={"language": language, "outcomes": changed}, organisation_id=call.organisation_id)
+
+
+def letter_settings_save(*, actor: Any, call: Call, language: str, data: dict[str, Any]) -> None:
+    """Save the signatory, the legal remedy in ``language`` and the sharing of scores (audited)."""
+    if language not in settings.LANGUAGE_CODES:
+        raise ValidationError({"language": _("Unknown language.")})
+    before = {"signatory_name": call.signatory_name, "signatory_function": call.signatory_function,
+              "legal_remedy": call.translated("legal_remedy", language).text, "share_scores": call.share_scores}
+    call.signatory_name = data["signatory_name"].strip()
+    call.signatory_function = data["signatory_function"].strip()
+    call.share_scores = bool(data["share_scores"])
+    call.set_translation(language, "legal_remedy", data["legal_remedy"].strip())
+    after = {"signatory_name": call.signatory_name, "signatory_function": call.signatory_function,
+             "legal_remedy": data["legal_remedy"].strip(), "share_scores": call.share_scores}
+    if before == after:
+        return
+    call.save(update_fields=["signatory_name", "signatory_function", "share_scores", "legal_remedy",
+                             "translations", "updated_at"])
+    audit_record(action="asis.call.letter_settings_changed", actor=actor, obj=call, before=before,
+                 after={**after, "language": language}, organisation_id=call.organisation_id)

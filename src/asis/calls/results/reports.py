@@ -17,7 +17,8 @@ from django.utils import translation
 from asis.calls import adapters
 from asis.calls.models import Application, Call, ConsensusScore, Review, ReviewScore
 from asis.calls.pdf import render_pdf
-from asis.calls.results import charts, wording
+from asis.calls.results import charts, readings, reasons, wording
+from asis.calls.results import decisions as decision_svc
 from asis.calls.results import services as results
 
 RANKING_LIMIT = 200
@@ -111,12 +112,26 @@ def call_report_context(call: Call, language: str) -> dict[str, Any]:
     criteria = [{"id": c.id, "label": _label(c, language), "weight": round(w * 100, 1), "threshold": c.threshold,
                  "scale": f"{grid.scale_of(c).minimum}–{grid.scale_of(c).maximum}"}
                 for c, w in zip(grid.criteria, grid.weights, strict=True)]
-    rows = [r for r in data.get("applications", []) if r["eligible"]][:RANKING_LIMIT]
-    distribution = data.get("distribution", {})
+    rows = charts.with_cumulative([r for r in data.get("applications", []) if r["eligible"]][:RANKING_LIMIT])
+    with translation.override(language):
+        distribution = charts.named_distribution(data.get("distribution", {}))
+        names = [{"id": c["id"], "name": c["label"]} for c in criteria]
+        alpha = readings.alpha_rows(data.get("agreement", {}), names)
+        icc = readings.icc_rows(data.get("agreement", {}))
+        rules_text = reasons.portfolio_rules(call)
+        funding_rule = str(call.get_funding_rule_display())
+        cands = decision_svc.candidates(call, latest) if latest else []
+        funded = decision_svc.funded_now(call) or (decision_svc.proposal(call, cands) if latest else {})
+        inversions = decision_svc.explain_inversions(call, cands, funded) if latest else []
+        calibration = str(call.get_calibration_display())
+        aggregation = str(call.get_aggregation_display())
     return {"call": call, "language": language, "title": call.translated("title", language).text,
             "criteria": criteria, "methods": methods, "result": latest, "data": data, "rows": rows,
             "ranking_limit": RANKING_LIMIT, "status_rows": status_rows, "eligibility_rows": eligibility_rows,
-            "decision_rows": decision_rows, "constraints": call.portfolio_constraints or {},
+            "decision_rows": decision_rows, "portfolio_rules": rules_text, "funding_rule": funding_rule,
+            "inversions": inversions, "justification": (call.decision_justification or {}).get("text", ""),
+            "funded_count": len(funded), "funded_total": sum(funded.values()),
+            "alpha_rows": alpha, "icc_rows": icc, "calibration": calibration, "aggregation": aggregation,
             "agreement": data.get("agreement", {}), "portfolio": data.get("portfolio", {}),
             "region_chart": charts.amounts_chart(distribution.get("region", []), "funded"),
             "challenge_chart": charts.amounts_chart(distribution.get("challenge", []), "funded")}

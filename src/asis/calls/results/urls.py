@@ -14,6 +14,8 @@ urlpatterns = [
     path("manage/<int:call_id>/decisions/prefill/", v.decisions_prefill, name="decisions_prefill"),
     path("manage/<int:call_id>/decisions/send/", v.decisions_send, name="decisions_send"),
     path("manage/<int:call_id>/decisions/letters/", v.letter_templates, name="letter_templates"),
+    path("manage/<int:call_id>/decisions/sent/", v.decision_letters, name="decision_letters"),
+    path("manage/applications/<int:application_id>/letter/", v.manager_letter, name="manager_letter"),
     path("manage/<int:call_id>/report.pdf", v.call_report_pdf, name="call_report_pdf"),
     path("manage/applications/<int:application_id>/report.pdf", v.application_report_pdf,
          name="application_report_pdf"),
