@@ -33,6 +33,8 @@ KIND_LABELS: dict[str, Any] = {
     "evaluator_assigned": _("Applications assigned to an evaluator"),
     "evaluator_invited": _("Evaluator invited"),
     "review_reopened": _("Review reopened"),
+    "call_opened": _("Call open (notice to subscribers)"),
+    "call_subscription_confirm": _("Confirmation of a call notice"),
 }
 
 

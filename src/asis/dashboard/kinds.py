@@ -90,6 +90,14 @@ for _kind in (
          lambda p, t: _("Your review of %(ref)s was reopened") % {"ref": p.get("reference", "")},
          lambda p: ("calls:review", {"application_id": p["application"]}) if "application" in p else None,
          _calls_objects),
+    Kind("calls.call_opened", gettext_lazy("Calls you asked to hear about are open"),
+         lambda p, t: _("The call “%(title)s” is open") % {"title": _call_title(p, t)},
+         lambda p: ("calls:public_detail", {"call_id": p["call"]}) if "call" in p else None, _calls_objects),
+    # The confirmation of a notice is what the person just asked for: always e-mailed.
+    Kind("calls.call_subscription_confirm", gettext_lazy("Confirmations of call notices"),
+         lambda p, t: _("Confirm: notice when “%(title)s” opens") % {"title": _call_title(p, t)},
+         lambda p: ("calls:public_detail", {"call_id": p["call"]}) if "call" in p else None, _calls_objects,
+         always_email=True),
     Kind("observatory.initiative_decision", gettext_lazy("Decisions on the initiatives you proposed"),
          lambda p, t: (_('Your initiative "%(title)s" is published') if p.get("published")
                        else _('Your initiative "%(title)s" was not accepted')) % {"title": p.get("title", "")},
