@@ -52,6 +52,7 @@ def test_manager_home_on_a_german_phone(page):
     assert f"Sie wurden dem Antrag {own.reference} hinzugefügt" in main  # the notification, in German
     assert not page.evaluate(PAGE_WIDER_THAN_SCREEN), "the home page is wider than a 360 px screen"
 
+    page.click("button.menu-toggle")  # on a phone the bell is in the menu
     page.click("a.bell")
     page.wait_for_url("**/de/notifications/")
     page.check()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from asis.accounts.models import Membership, User
@@ -18,7 +20,7 @@ def _login(page, email):
     page.fill("#id_username", email)
     page.fill("#id_password", PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_url("**/en/")  # the home page
+    page.wait_for_url(re.compile(r"/(en|de)/$"))  # the home page, in the person's preferred language
 
 
 def test_propose_moderate_publish(page):

@@ -53,6 +53,9 @@ NOT_PAGES = {
     "calls:self_assessment_pdf": "file download (PDF)",
     "calls:attachment_download": "file download (attachment)",
     "calls:review_attachment": "file download (attachment)",
+    "calls:document_download": "file download (call document)",
+    "calls:application_receipt": "file download (PDF)",
+    "favicon": "the site's icon, an image",
 }
 
 # The widest element under <body> that sticks out of the viewport, named by a short CSS path.
