@@ -96,3 +96,11 @@ class TranslatableModel(models.Model):
             if text:
                 return TranslatedText(text, code, requested, code != requested, outdated)
         return TranslatedText("", self.original_language, requested, False, False)
+
+
+def item_text(item: Any, key: str, language: str | None = None) -> str:
+    """A text of a plain item (a call's checklist item, a custom question) in ``language``: items
+    keep their translations in ``item["translations"][language]``; the original when there is none."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    translated = (item.get("translations") or {}).get(language)
+    return str(translated) if translated else str(item.get(key, ""))

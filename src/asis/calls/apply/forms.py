@@ -16,6 +16,7 @@ from asis.calls.apply.budget import CATEGORIES
 from asis.calls.apply.services import LOGIC_MODEL_KEYS
 from asis.calls.apply.uploads import max_bytes
 from asis.calls.models import Application, Attachment, Call
+from asis.core.i18n import item_text
 from asis.engines.grids import Grid
 from asis.observatory.models import Challenge
 from asis.regions.models import Region
@@ -185,7 +186,7 @@ class ApplicationForm(forms.Form):
     @staticmethod
     def _question_field(q: dict[str, Any]) -> forms.Field:
         # Required questions are enforced at submission; drafts may be incomplete.
-        label = q.get("label", "")
+        label = item_text(q, "label")
         kind = q.get("kind", "text")
         if kind == "long_text":
             return forms.CharField(label=label, required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
@@ -308,7 +309,7 @@ class EligibilityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.checklist = [item for item in checklist if item.get("id")]
         for item in self.checklist:
-            self.fields[f"item_{item['id']}"] = forms.ChoiceField(label=item.get("text", ""), choices=YES_NO,
+            self.fields[f"item_{item['id']}"] = forms.ChoiceField(label=item_text(item, "text"), choices=YES_NO,
                                                                   widget=forms.RadioSelect)
         self.order_fields([f"item_{item['id']}" for item in self.checklist] + ["outcome", "reason"])
 

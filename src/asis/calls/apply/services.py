@@ -33,6 +33,7 @@ from asis.calls.models import (
 )
 from asis.calls.notifications import notify
 from asis.core.audit import audit_record
+from asis.core.i18n import item_text
 
 CONTENT_FIELDS = ("title", "summary", "original_language", "region", "requested_amount", "total_cost",
                   "budget_lines", "logic_model", "answers")
@@ -243,7 +244,7 @@ def submission_problems(application: Application) -> list[str]:
         problems.append(_("Logic model: name at least one indicator."))
     for question in call.custom_questions or []:
         if question.get("required") and str(application.answers.get(question.get("id"), "")).strip() == "":
-            problems.append(_("The question “%(question)s” is required.") % {"question": question.get("label", "")})
+            problems.append(_("The question “%(question)s” is required.") % {"question": item_text(question, "label")})
     return problems
 
 

@@ -25,6 +25,7 @@ from asis.calls.apply.uploads import check_upload
 from asis.calls.builder import grid_edit
 from asis.calls.models import Call, CallDocument, CallFAQ
 from asis.core.audit import audit_record
+from asis.core.i18n import item_text as core_item_text
 from asis.core.storage import file_save_or_refuse
 
 MAX_DOCUMENTS = 20
@@ -36,9 +37,8 @@ DOCUMENT_TYPES = ("application/pdf", "application/vnd.openxmlformats-officedocum
 
 def item_text(item: Mapping[str, Any], key: str, language: str) -> str:
     """A checklist item's ``text`` or a question's ``label`` in ``language`` (the original when it
-    is not translated). Apply and review pages show these through this function too."""
-    translated = (item.get("translations") or {}).get(language)
-    return str(translated) if translated else str(item.get(key, ""))
+    is not translated). Apply and review pages show these through the same rule (core.i18n)."""
+    return core_item_text(item, key, language)
 
 
 def rows_keep_translations(old: Sequence[Mapping[str, Any]], new: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:

@@ -50,3 +50,11 @@ def job_result_rows_filter(job: Any) -> list[tuple[str, str]]:
     from asis.core.jobs import result_rows
 
     return result_rows(job)
+
+
+@register.filter(name="item_text")
+def item_text_filter(item: Any, key: str) -> str:
+    """``{{ question|item_text:"label" }}``: a checklist item or question in the reader's language."""
+    from asis.core.i18n import item_text
+
+    return item_text(item, key)
