@@ -24,7 +24,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import polib
 import pytest
 from django.apps import apps
 from django.db import models
@@ -33,6 +32,7 @@ from django.utils import translation
 
 from asis.core.opendata import ATTRIBUTION, BOUNDARIES_ATTRIBUTION
 from tests.permission_rules import RULES
+from tests.po import entries
 from tests.test_permission_matrix import all_route_names
 
 LOCALE = Path(__file__).resolve().parents[1] / "src" / "asis" / "locale"
@@ -94,10 +94,11 @@ def pdf_text(content: bytes) -> list[str]:
 def english_sentences() -> tuple[str, ...]:
     """Literal fragments (3+ words) of msgids that German translates differently."""
     fragments = set()
-    for entry in polib.pofile(str(LOCALE / "de" / "LC_MESSAGES" / "django.po")):
-        if not entry.msgstr or entry.fuzzy or entry.obsolete or entry.msgstr == entry.msgid:
+    for msgid, msgstrs, flags in entries(LOCALE / "de" / "LC_MESSAGES" / "django.po"):
+        msgstr = msgstrs[0] if msgstrs else ""
+        if not msgstr or "fuzzy" in flags or msgstr == msgid:
             continue
-        for piece in re.split(r"%\(\w+\)[sdfr]|%[sd]|\{[^}]*\}|[\n:;()\"“”]", entry.msgid):
+        for piece in re.split(r"%\(\w+\)[sdfr]|%[sd]|\{[^}]*\}|[\n:;()\"“”]", msgid):
             piece = " ".join(piece.split()).strip(" .,!?-–")
             # Three real words at least: a list of format names ("PDF, DOCX, XLSX") is no sentence.
             if len(re.findall(r"\b[a-z]{2,}\b", piece)) >= 3 and len(piece) >= 15:

@@ -11,28 +11,14 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
+from tests.po import entries
+
 LOCALE = Path(settings.PACKAGE_DIR) / "locale"
 LANGS = ["fr", "de", "it", "sl"]
 
 
 def _entries(po: Path):
-    """(msgid, msgstr list, flags) for every entry but the header, with continuation lines joined."""
-    text = po.read_text(encoding="utf-8")
-    for block in re.split(r"\n\s*\n", text):
-        flags = " ".join(line for line in block.splitlines() if line.startswith("#,"))
-        fields: dict[str, str] = {}
-        key = None
-        for line in block.splitlines():
-            if line.startswith("#"):
-                continue
-            m = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d+\])?|msgctxt) "(.*)"$', line)
-            if m:
-                key = m.group(1)
-                fields[key] = m.group(2)
-            elif line.startswith('"') and key:
-                fields[key] += line[1:-1]
-        if "msgid" in fields and fields["msgid"]:
-            yield fields["msgid"], [v for k, v in fields.items() if k.startswith("msgstr")], flags
+    return entries(po, raw=True)
 
 
 def _plural_ids(po: Path) -> dict[str, str]:
