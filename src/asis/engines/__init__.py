@@ -11,6 +11,8 @@ Frozen dataclasses in, frozen dataclasses out. One idea per module:
 * :mod:`~asis.engines.portfolio` - MILP portfolio selection beside greedy
 * :mod:`~asis.engines.assess` - the pipeline used by ``asis assess`` and the web app
 * :mod:`~asis.engines.errors` - typed errors
+* :mod:`~asis.engines.impact` - units, roll-ups, monitoring flags, learning loop, SROI
+* :mod:`~asis.engines.counterfactual` - difference-in-differences, matching, synthetic control
 
 The methods and their references are explained in ``docs/methods/``.
 """
