@@ -7,12 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from asis.impact import access, selectors
+from asis.impact.views_dashboards import managed_organisations, project_results
 
 
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.project_rows(request.user)
-    return render(request, "impact/project_list.html", {"held": list(rows["held"]), "managed": list(rows["managed"])})
+    return render(request, "impact/project_list.html", {"held": list(rows["held"]), "managed": list(rows["managed"]),
+                                                        "programmes": list(managed_organisations(request.user))})
 
 
 @login_required
@@ -24,4 +26,5 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         "project": project, "application": project.application, "indicators": indicators, "periods": periods,
         "is_holder": access.can_hold_project(request.user, project),
         "is_manager": access.can_manage_project(request.user, project),
+        "results": project_results(project),
     })
