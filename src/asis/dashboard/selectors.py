@@ -20,6 +20,7 @@ from asis.calls.models import (
     ConflictOfInterest,
     DecisionLetter,
     Evaluator,
+    FundedProject,
 )
 from asis.dashboard.models import Notification
 from asis.observatory.models import Initiative
@@ -36,6 +37,7 @@ class Roles:
     manager: bool = False
     editor: bool = False
     unread: int = 0
+    projects: bool = False  # holds or monitors funded projects (the "Projects" link and card)
 
     @property
     def any(self) -> bool:
@@ -53,11 +55,16 @@ def roles_of(user: Any) -> Roles:
         evaluates=Exists(Evaluator.objects.filter(user=OuterRef("pk")).exclude(status=Evaluator.Status.DECLINED)),
         manages=Exists(Membership.objects.filter(user=OuterRef("pk"), role=Role.PROGRAMME_MANAGER)),
         unread=Count("inbox", filter=Q(inbox__read_at__isnull=True)),
-    ).values("has_applications", "holds_projects", "evaluates", "manages", "unread").first()
+        funded=Exists(FundedProject.objects.filter(
+            Q(application__applicant=OuterRef("pk")) | Q(application__co_applicants__user=OuterRef("pk"))
+            | Q(application__organisation__memberships__user=OuterRef("pk"),
+                application__organisation__memberships__role__in=[Role.PROJECT_HOLDER, Role.ORGANISATION_ADMIN]))),
+    ).values("has_applications", "holds_projects", "evaluates", "manages", "unread", "funded").first()
     if row is None:
         return Roles()
     return Roles(applicant=row["has_applications"] or row["holds_projects"], evaluator=row["evaluates"],
-                 manager=row["manages"] or user.is_platform_admin, editor=user.can_moderate, unread=row["unread"])
+                 manager=row["manages"] or user.is_platform_admin, editor=user.can_moderate, unread=row["unread"],
+                 projects=row["funded"] or row["manages"] or user.is_platform_admin)
 
 
 def _days_until(day: date | None, today: date) -> int | None:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from asis.core.sections import SECTIONS
 from asis.dashboard import inbox, selectors
 from asis.dashboard.kinds import KINDS, mutable_kinds
+from asis.impact.home_cards import projects_card
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -29,6 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "evaluator": selectors.evaluator_home(user, today) if roles.evaluator else None,
         "manager": selectors.manager_home(user, today) if roles.manager else None,
         "editor": selectors.editor_home() if roles.editor else None,
+        "projects": projects_card(user, today) if roles.projects else None,
         "notifications": inbox.rendered(selectors.latest_notifications(user)),
         "sections": SECTIONS,
     }

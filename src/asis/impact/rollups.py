@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from asis.calls.models import FundedProject
 from asis.engines.impact.rollup import (
@@ -251,11 +251,12 @@ class Dashboard:
 def _stamp(projects: QuerySet[FundedProject]) -> str:
     """Changes whenever a report of these projects changes status or a definition changes, so a
     cached roll-up is never stale: validation, return and unlocking all touch ``updated_at``."""
-    reports = Report.objects.filter(project__in=projects.values("pk")).aggregate(n=Count("pk"), at=Max("updated_at"))
+    reports = Report.objects.filter(project__in=projects.values("pk")).aggregate(
+        n=Count("pk"), at=Max("updated_at"), valid=Count("pk", filter=Q(status=Report.Status.VALIDATED)))
     indicators = Indicator.objects.aggregate(at=Max("updated_at"), n=Count("pk"))
     monitored = ProjectIndicator.objects.filter(project__in=projects.values("pk")).aggregate(n=Count("pk"),
                                                                                             m=Max("pk"))
-    return f"{reports}|{indicators}|{monitored}"
+    return hashlib.sha256(f"{reports}|{indicators}|{monitored}".encode()).hexdigest()
 
 
 def dashboard(projects: QuerySet[FundedProject], *, scope: str, indicator_ids: Sequence[int] | None = None) -> Dashboard:

@@ -1,0 +1,17 @@
+"""``asis impact ...``: the impact commands. Each area adds its subcommands in its own module
+``asis.cli.impact_<area>`` (listed in ``AREA_MODULES``) with ``register(subparsers)``."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+AREA_MODULES = ("asis.cli.impact_regions",)
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("impact", help="impact monitoring: roll-ups, region statistics, ...")
+    commands = parser.add_subparsers(dest="impact_command", metavar="COMMAND")
+    commands.required = True
+    for name in AREA_MODULES:
+        importlib.import_module(name).register(commands)
