@@ -254,15 +254,22 @@ def _stamp(projects: QuerySet[FundedProject]) -> str:
     reports = Report.objects.filter(project__in=projects.values("pk")).aggregate(
         n=Count("pk"), at=Max("updated_at"), valid=Count("pk", filter=Q(status=Report.Status.VALIDATED)))
     indicators = Indicator.objects.aggregate(at=Max("updated_at"), n=Count("pk"))
-    monitored = ProjectIndicator.objects.filter(project__in=projects.values("pk")).aggregate(n=Count("pk"),
-                                                                                            m=Max("pk"))
-    return hashlib.sha256(f"{reports}|{indicators}|{monitored}".encode()).hexdigest()
+    # Values change only with their report's status (a validated report is locked until unlocked),
+    # so monitored indicators added without values need not be part of the stamp.
+    return hashlib.sha256(f"{reports}|{indicators}".encode()).hexdigest()
 
 
-def dashboard(projects: QuerySet[FundedProject], *, scope: str, indicator_ids: Sequence[int] | None = None) -> Dashboard:
+def dashboard_key(projects: QuerySet[FundedProject], *, scope: str,
+                  indicator_ids: Sequence[int] | None = None) -> str:
+    """The cache key of a roll-up: it changes with every status change of a report of ``projects``
+    and every change of an indicator, so what is cached under it is never stale (two queries)."""
+    return "impact-dashboard:" + hashlib.sha256(f"{scope}|{indicator_ids}|{_stamp(projects)}".encode()).hexdigest()
+
+
+def dashboard(projects: QuerySet[FundedProject], *, scope: str, indicator_ids: Sequence[int] | None = None,
+              key: str | None = None) -> Dashboard:
     """The roll-up of ``projects`` (``scope`` names them in the cache, e.g. ``"org:3"``)."""
-    key = "impact-dashboard:" + hashlib.sha256(
-        f"{scope}|{indicator_ids}|{_stamp(projects)}".encode()).hexdigest()
+    key = key or dashboard_key(projects, scope=scope, indicator_ids=indicator_ids)
     cached = cache.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]

@@ -6,13 +6,18 @@ aggregated results through the open data (:mod:`asis.impact.views_opendata`)."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -41,6 +46,22 @@ def _dashboard_context(projects: QuerySet[FundedProject], scope: str) -> dict[st
     return {"dash": dash, "blocks": items, "sheets": dashboard_tables.dashboard_sheets(items, dash)}
 
 
+def _rollups_html(request: HttpRequest, projects: QuerySet[FundedProject], scope: str, export_url_name: str,
+                  export_id: int) -> str:
+    """The roll-up part of a dashboard page, rendered once per state of the data and language: the
+    same for every manager of the scope, and most of the page's cost (twenty indicators' tables)."""
+    key = rollups.dashboard_key(projects, scope=scope)
+    fragment_key = f"{key}:html:{get_language()}"
+    html = cache.get(fragment_key)
+    if html is None:
+        dash = rollups.dashboard(projects, scope=scope, key=key)
+        html = render_to_string("impact/dashboards/_rollups.html", {
+            "dash": dash, "blocks": dashboard_tables.blocks(dash), "export_url_name": export_url_name,
+            "export_args": [export_id]}, request=request)
+        cache.set(fragment_key, str(html), rollups.CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there
+
+
 def managed_organisations(user: Any) -> QuerySet[Organisation]:
     return organisations_for(user, [Role.PROGRAMME_MANAGER]).filter(calls__isnull=False).distinct().order_by("name")
 
@@ -49,11 +70,11 @@ def managed_organisations(user: Any) -> QuerySet[Organisation]:
 @require_safe
 def programme_dashboard(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation, projects = _programme(request, organisation_id)
-    context = _dashboard_context(projects, f"org:{organisation.pk}")
     calls = Call.objects.filter(organisation=organisation, applications__project__isnull=False).distinct()
     return render(request, "impact/dashboards/programme.html", {
-        **context, "organisation": organisation, "calls": calls, "scope_title": organisation.name,
-        "export_url_name": "impact:programme_export", "export_args": [organisation.pk]})
+        "rollups_html": _rollups_html(request, projects, f"org:{organisation.pk}", "impact:programme_export",
+                                      organisation.pk),
+        "organisation": organisation, "calls": calls})
 
 
 @login_required
@@ -73,10 +94,9 @@ def _call(request: HttpRequest, call_id: int) -> tuple[Call, QuerySet[FundedProj
 @require_safe
 def call_dashboard(request: HttpRequest, call_id: int) -> HttpResponse:
     call, projects = _call(request, call_id)
-    context = _dashboard_context(projects, f"call:{call.pk}")
     return render(request, "impact/dashboards/call.html", {
-        **context, "call": call, "organisation": call.organisation, "scope_title": call.display_title,
-        "export_url_name": "impact:call_export", "export_args": [call.pk]})
+        "rollups_html": _rollups_html(request, projects, f"call:{call.pk}", "impact:call_export", call.pk),
+        "call": call, "organisation": call.organisation})
 
 
 @login_required
@@ -90,18 +110,29 @@ def call_export(request: HttpRequest, call_id: int, fmt: str) -> HttpResponse:
 # --- regions ---------------------------------------------------------------------------------------------
 
 def _region_context(request: HttpRequest, organisation_id: int) -> dict[str, Any]:
+    """The chosen indicator's results per region, cached per state of the results and of the
+    population figures (an import changes them), indicator and language."""
     organisation, projects = _programme(request, organisation_id)
-    dash = rollups.dashboard(projects, scope=f"org:{organisation.pk}")
-    items = dashboard_tables.blocks(dash)
+    scope = f"org:{organisation.pk}"
+    key = rollups.dashboard_key(projects, scope=scope)
+    population = RegionStatistic.objects.aggregate(n=Count("pk"), at=Max("imported_at"))
     chosen = request.GET.get("indicator", "")
-    block = next((b for b in items if str(b.indicator.pk) == chosen), None)
-    if block is None:
-        block = next((b for b in items if dashboard_tables.per_capita_applies(b.indicator)), items[0] if items
-                     else None)
-    rows = dashboard_tables.region_rows(block)
-    return {"organisation": organisation, "blocks": items, "block": block, "rows": rows,
-            "why_totals": dashboard_tables.why_no_per_capita(block, rows),
-            "per_capita": block is not None and any(r.per_inhabitants is not None for r in rows)}
+    stamp = f"{population['n']}|{population['at']}"
+    cache_key = f"{key}:regions:{chosen[:12]}:{get_language()}:" + hashlib.sha256(stamp.encode()).hexdigest()[:16]
+    context = cache.get(cache_key)
+    if context is None:
+        dash = rollups.dashboard(projects, scope=scope, key=key)
+        items = dashboard_tables.blocks(dash)
+        block = next((b for b in items if str(b.indicator.pk) == chosen), None)
+        if block is None:
+            block = next((b for b in items if dashboard_tables.per_capita_applies(b.indicator)),
+                         items[0] if items else None)
+        rows = dashboard_tables.region_rows(block)
+        context = {"options": [(b.indicator.pk, str(b.indicator)) for b in items], "block": block, "rows": rows,
+                   "why_totals": dashboard_tables.why_no_per_capita(block, rows),
+                   "per_capita": block is not None and any(r.per_inhabitants is not None for r in rows)}
+        cache.set(cache_key, context, rollups.CACHE_SECONDS)
+    return {**context, "organisation": organisation}
 
 
 @login_required
