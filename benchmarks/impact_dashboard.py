@@ -235,7 +235,7 @@ def load(users: int, duration: str, workers: int, port: int) -> int:
             started = time.monotonic()
             urllib.request.urlopen(request, timeout=600).read()
             print(f"cold {path or 'programme'}: {time.monotonic() - started:.2f} s")
-        out = ROOT / "benchmarks" / "impact_dashboard_results"
+        out = ROOT / "var" / "impact_dashboard_results"
         out.mkdir(exist_ok=True)
         return subprocess.call([str(bin_dir / "locust"), "-f", __file__, "--headless", "-u", str(users), "-r", "5",
                                 "-t", duration, "--host", f"http://127.0.0.1:{port}", "--csv", str(out / "locust"),
