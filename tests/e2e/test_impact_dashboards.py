@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -67,7 +68,7 @@ def test_manager_reads_the_programme_dashboard_and_the_region_map(page, width):
         page.click("[data-testid=export-xlsx]")
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     results = list(book["Results"].iter_rows(values_only=True))
     assert results[0][:5] == ("indicator_code", "indicator", "breakdown", "group", "value")
     assert results[1][4] == 3603 and results[1][7] == 3
