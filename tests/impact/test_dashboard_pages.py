@@ -183,3 +183,26 @@ def test_observatory_pages_show_validated_results(world, programme, client):
     assert "Measured results of the funded project" in page and "Persons reached" in page
     region = client.get(reverse("observatory:region_detail", args=[application.region.code])).content.decode()
     assert "Measured results of funded projects" in region and "60" in region
+
+
+@pytest.mark.parametrize("route", ["programme_dashboard", "call_dashboard", "region_map", "region_map_data",
+                                   "indicator_results", "project_detail", "open_data"])
+def test_dashboard_pages_make_a_bounded_number_of_queries(world, programme, route, django_assert_max_num_queries):
+    """The same number of queries (at most) with 3 projects as with 9: nothing per project or per value."""
+    from django.core.cache import cache
+
+    indicator, projects = programme
+    args = {"programme_dashboard": [world.org.pk], "call_dashboard": [projects[0].application.call_id],
+            "region_map": [world.org.pk], "region_map_data": [world.org.pk], "indicator_results": [indicator.pk],
+            "project_detail": [projects[0].pk], "open_data": []}[route]
+    client = world.client_for("manager")
+    limits = {"project_detail": 25}
+    for k in range(6):
+        extra = make_project(world.org, world.users["project_holder"], title=f"Extra {k}", periods=2,
+                             start=projects[0].periods.get(number=1).starts_on)
+        pi = monitor(extra, indicator)
+        value(extra, pi, 1, k)
+        value(extra, pi, 2, k + 1)
+    cache.clear()
+    with django_assert_max_num_queries(limits.get(route, 30)):
+        assert client.get(reverse(f"impact:{route}", args=args)).status_code == 200
