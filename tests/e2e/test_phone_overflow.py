@@ -56,6 +56,10 @@ NOT_PAGES = {
     "calls:document_download": "file download (call document)",
     "calls:application_receipt": "file download (PDF)",
     "favicon": "the site's icon, an image",
+    "impact:region_map_data": "GeoJSON for the map",
+    **{f"impact:{name}": "file download (CSV/XLSX/JSON/XML export)" for name in (
+        "programme_export", "region_export", "call_export", "indicator_export", "project_export", "open_results",
+        "open_iati")},
 }
 
 # The widest element under <body> that sticks out of the viewport, named by a short CSS path.
