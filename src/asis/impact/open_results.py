@@ -139,9 +139,8 @@ def _activity(root: ET.Element, project: FundedProject, by_pi: Any, now: datetim
     reporting = _narrative(activity, "reporting-org", funder.name)
     reporting.set("ref", f"{IATI_PREFIX}-{funder.pk}")
     reporting.set("type", "10")  # government
+    # The title is public already (list of funded projects); the application's summary is not.
     _narrative(activity, "title", app.title)
-    if app.summary:
-        _narrative(activity, "description", app.summary).set("type", "1")
     _narrative(activity, "participating-org", funder.name).set("role", "1")  # funding
     _narrative(activity, "participating-org", app.organisation.name).set("role", "4")  # implementing
     status = {"active": "2", "completed": "3", "terminated": "5"}.get(project.status, "2")
