@@ -44,8 +44,12 @@ def region_results(region: Any) -> dict[str, Any]:
     (only figures with the minimum number of projects behind them)."""
     from django.utils.translation import get_language
 
+    from asis.impact.models import Report
     from asis.impact.open_results import MIN_PROJECTS, results_records
 
+    # One query for the many regions without validated results (the page's query count stays flat).
+    if not Report.objects.filter(status=Report.Status.VALIDATED, project__application__region=region).exists():
+        return {"records": [], "minimum": MIN_PROJECTS}
     records = [r for r in results_records(get_language() or "en")
                if r["scope"] == "region" and r["region"] == region.code]
     return {"records": records, "minimum": MIN_PROJECTS}
