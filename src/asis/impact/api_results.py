@@ -3,13 +3,13 @@ under CC BY 4.0, each behind at least ``minimum_projects`` projects (see :mod:`a
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import override
-from ninja import Query, Schema
+from ninja import Field, Query, Schema
 
-from asis.core.api_base import api
+from asis.core.api_base import ProblemOut, api
 from asis.impact import open_results
 
 TAGS = ["impact"]
@@ -40,13 +40,13 @@ class ResultsOut(Schema):
 
 class ResultsFilter(Schema):
     scope: Literal["all", "call", "region"] | None = None
-    indicator: str | None = None
+    indicator: Annotated[str, Field(max_length=60)] | None = None
     call_id: int | None = None
-    region: str | None = None
+    region: Annotated[str, Field(max_length=8)] | None = None
     language: Literal["en", "fr", "de", "it", "sl"] = "en"
 
 
-@api.get("/impact/results", auth=None, response=ResultsOut, tags=TAGS,
+@api.get("/impact/results", auth=None, response={200: ResultsOut, 422: ProblemOut}, tags=TAGS,
          summary="Validated results of funded projects, aggregated (open data)")
 def impact_results(request: HttpRequest, filters: Query[ResultsFilter]) -> dict[str, object]:
     """Roll-ups of validated report values per indicator: over every funded project (``all``), per
