@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import override
 
@@ -35,7 +36,6 @@ MIN_PROJECTS = 3
 RECORD_FIELDS = ("scope", "call_id", "call", "region", "indicator_code", "indicator", "value", "unit", "projects",
                  "aggregation_rule", "values_mode", "licence")
 IATI_VERSION = "2.03"
-IATI_PREFIX = "XX-ASIS"  # replace with the publisher's organisation identifier (org-id.guide) before registering
 RESULT_TYPE = {"output": "1", "result": "2", "impact": "3"}
 
 
@@ -135,9 +135,9 @@ def _activity(root: ET.Element, project: FundedProject, by_pi: Any, now: datetim
     activity = ET.SubElement(root, "iati-activity", {
         "last-updated-datetime": now.isoformat(timespec="seconds"),
         "{http://www.w3.org/XML/1998/namespace}lang": language, "default-currency": "EUR"})
-    ET.SubElement(activity, "iati-identifier").text = f"{IATI_PREFIX}-{funder.pk}-{app.reference}"
+    ET.SubElement(activity, "iati-identifier").text = f"{settings.ASIS_IATI_PUBLISHER_ID}-{funder.pk}-{app.reference}"
     reporting = _narrative(activity, "reporting-org", funder.name)
-    reporting.set("ref", f"{IATI_PREFIX}-{funder.pk}")
+    reporting.set("ref", f"{settings.ASIS_IATI_PUBLISHER_ID}-{funder.pk}")
     reporting.set("type", "10")  # government
     # The title is public already (list of funded projects); the application's summary is not.
     _narrative(activity, "title", app.title)

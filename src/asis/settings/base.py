@@ -270,3 +270,7 @@ WHITENOISE_AUTOREFRESH = env_bool("STATIC_AUTOREFRESH", True)
 # The core names the parts other apps provide by dotted path, so it imports no app.
 API_AUTHENTICATION_CLASSES = ["asis.accounts.api_auth.BearerToken", "asis.accounts.api_auth.VerifiedSession"]
 AUDIT_LOG_SCOPE = "asis.accounts.access.audit_scope"
+
+# Impact: the IATI organisation identifier of the publisher (org-id.guide, e.g. "AT-GOV-xyz"); the
+# default marks the open-data IATI file as not yet registrable.
+ASIS_IATI_PUBLISHER_ID = env_str("IATI_PUBLISHER_ID", "XX-ASIS") or "XX-ASIS"
