@@ -118,6 +118,12 @@ def test_outliers_fall_back_to_the_mean_absolute_deviation():
     assert list(check.flags) == ["F"]
 
 
+def test_outliers_with_a_vanishing_spread_do_not_overflow():
+    values = {"A": 0.0, "B": 0.0, "C": 5e-324, "D": 5e-324, "E": 1e300, "F": -1e300}
+    check = outliers(values)
+    assert set(check.flags) == {"E", "F"}
+
+
 def test_outliers_need_five_values_and_some_spread():
     few = outliers({"A": 1.0, "B": 2.0, "C": 3.0, "D": 100.0, "E": float("nan")})
     assert few.flags == {} and few.reason == "too_few_values"
@@ -136,7 +142,8 @@ def test_outliers_match_an_independent_computation(xs):
     med = np.median(xs)
     mad = np.median(np.abs(np.array(xs) - med))
     if mad > 0:
-        expected = {str(i) for i, x in enumerate(xs) if abs(0.6745 * (x - med) / mad) > 3.5}
+        with np.errstate(over="ignore"):
+            expected = {str(i) for i, x in enumerate(xs) if abs(0.6745 * (x - med) / mad) > 3.5}
         assert set(check.flags) == expected
     # the median is never an outlier
     assert all(f.params["value"] != med for f in check.flags.values())

@@ -147,13 +147,15 @@ def outliers(values: Mapping[str, float], threshold: float = 3.5) -> OutlierChec
     median = float(np.median(x))
     deviation = np.abs(x - median)
     mad = float(np.median(deviation))
-    if mad > 0:
-        z, spread = _MAD_SCALE * (x - median) / mad, "mad"
-    else:
-        mean_ad = float(deviation.mean())
-        if mean_ad == 0:
-            return OutlierCheck({}, n, median, reason="no_spread", reason_params={"n": n})
-        z, spread = (x - median) / (_MEAN_AD_SCALE * mean_ad), "mean_absolute_deviation"
+    mean_ad = float(deviation.mean())
+    if mad == 0 and mean_ad == 0:
+        return OutlierCheck({}, n, median, reason="no_spread", reason_params={"n": n})
+    # A spread near the smallest float makes z overflow to infinity: still an outlier, no error.
+    with np.errstate(over="ignore"):
+        if mad > 0:
+            z, spread = _MAD_SCALE * (x - median) / mad, "mad"
+        else:
+            z, spread = (x - median) / (_MEAN_AD_SCALE * mean_ad), "mean_absolute_deviation"
     flags = {
         key: Flag("outlier", {"value": value, "median": median, "z": float(score)})
         for (key, value), score in zip(known.items(), z.tolist(), strict=True)
