@@ -23,15 +23,15 @@ OUTCOME = [0.42, 0.95, 0.61, 1.10, 0.30, 0.78, 0.55, 1.25, 0.88, 0.47, 0.70, 1.0
 NEWNESS = [3.0, 4.5, 2.5, 5.0, 2.0, 3.5, 4.2, 4.0, 3.8, 2.8, 3.2, 4.8]
 
 
-def funded_call(world, *, validated: int = 12):
-    """A decided call of world.org with 12 funded projects, their ex-ante scores (newness varies,
+def funded_call(org, holder, *, validated: int = 12, title: str = "Learning call"):
+    """A decided call of ``org`` with 12 funded projects, their ex-ante scores (newness varies,
     the other criteria do not) and one report each, ``validated`` of them validated."""
-    call = make_call(world.org, phase="decided", title="Learning call")
+    call = make_call(org, phase="decided", title=title)
     grid = load_builtin("asis").to_dict()
     indicator = make_indicator(name="Persons reached")
     rows = []
     for i, (outcome, newness) in enumerate(zip(OUTCOME, NEWNESS, strict=True)):
-        application = make_application(call, world.users["project_holder"], world.org, title=f"Project {i + 1}",
+        application = make_application(call, holder, org, title=f"Project {i + 1}",
                                        eligibility=Application.Eligibility.ELIGIBLE)
         project = FundedProject.objects.create(application=application, grant=Decimal("40000"))
         pi = monitor(project, indicator, baseline_value=Decimal("0"), baseline_date=date(2025, 1, 1))
@@ -53,7 +53,7 @@ def funded_call(world, *, validated: int = 12):
 
 
 def test_signals_and_suggestion(world):
-    data = learning.call_learning(funded_call(world))
+    data = learning.call_learning(funded_call(world.org, world.users["project_holder"]))
     assert data.has_results and data.n_projects == 12
     rows = {row.id: row for row in data.rows}
     assert rows["newness"].signal.rho == pytest.approx(1 - 360 / 1716)
@@ -67,7 +67,7 @@ def test_signals_and_suggestion(world):
 
 
 def test_only_validated_results_count_and_no_suggestion_below_the_minimum(world, client):
-    call = funded_call(world, validated=9)
+    call = funded_call(world.org, world.users["project_holder"], validated=9)
     data = learning.call_learning(call)
     assert data.n_projects == 9
     assert data.suggestion.refused.code == "too_few_projects"
@@ -90,7 +90,7 @@ def test_page_without_results(world, client):
 
 
 def test_manager_applies_the_suggestion_to_a_draft_call(world, client):
-    call = funded_call(world)
+    call = funded_call(world.org, world.users["project_holder"])
     draft = make_call(world.org, phase="draft", title="Next call")
     before = {c["id"]: c["weight"] for c in draft.grid["criteria"]}
     client.force_login(world.users["manager"])
@@ -111,7 +111,7 @@ def test_manager_applies_the_suggestion_to_a_draft_call(world, client):
 
 
 def test_a_call_of_another_organisation_cannot_be_targeted(world, client):
-    call = funded_call(world)
+    call = funded_call(world.org, world.users["project_holder"])
     theirs = make_call(world.other_org, phase="draft", title="Their call")
     published = make_call(world.org, phase="open", title="Open call")
     grids = {c.pk: c.grid for c in (theirs, published)}
@@ -128,7 +128,7 @@ def test_a_call_of_another_organisation_cannot_be_targeted(world, client):
 
 
 def test_a_grid_without_shared_criteria_is_refused(world, client):
-    call = funded_call(world)
+    call = funded_call(world.org, world.users["project_holder"])
     grid = load_builtin("asis").to_dict()
     for criterion in grid["criteria"]:
         criterion["id"] = "x_" + criterion["id"]
