@@ -236,3 +236,45 @@ def test_invalid_specs_are_refused(kwargs, code):
 def test_spec_with_unknown_unit_is_refused():
     with pytest.raises(UnknownUnitError):
         IndicatorSpec("x", "furlongs")
+
+
+def test_many_distinct_units_are_each_checked():
+    # more distinct codes than the column-comparison path handles: np.unique takes over
+    codes = [f"junk{i}" for i in range(20)] + ["eur", "keur"]
+    table = ObservationTable.from_columns(
+        project=np.arange(len(codes)), period_end=[Q1] * len(codes),
+        value=np.ones(len(codes)), unit=codes)
+    result = rollup(IndicatorSpec("x", "eur"), table)
+    assert result.value == 1001.0 and result.n_projects == 2
+    assert [e.params["unit"] for e in result.excluded] == codes[:20]
+    assert {e.code for e in result.excluded} == {"unknown_unit"}
+    by_group = rollup_by(IndicatorSpec("x", "eur"), table, np.arange(len(codes)) % 2)
+    assert by_group["0"].value == 1.0 and by_group["1"].value == 1000.0
+
+
+def test_methods_page_worked_example():
+    """The example of docs/methods/units-and-rollups.md, number for number."""
+    share = IndicatorSpec("employed_6m", "percent", is_ratio=True)
+    result = rollup(share, [
+        Observation("A", Q1, numerator=4, denominator=5),
+        Observation("A", Q2, numerator=5, denominator=5),
+        Observation("B", Q1, numerator=100, denominator=1000),
+    ])
+    assert round(result.value, 2) == 10.79 and (result.numerator, result.denominator) == (109, 1010)
+
+    reached = rollup(IndicatorSpec("reached", "persons"), [
+        Observation("A", Q1, 120.0), Observation("A", Q2, 80.0),
+        Observation("B", Q1, 50.0, unit="households"), Observation("B", Q2, 300.0),
+    ])
+    assert reached.value == 500.0 and [e.code for e in reached.excluded] == ["incompatible_unit"]
+
+    jobs = IndicatorSpec("jobs", "jobs", values_mode="cumulative")
+    assert rollup(jobs, [Observation("A", Q1, 3.0), Observation("A", Q2, 5.0),
+                         Observation("B", Q2, 4.0)]).value == 9.0
+
+    satisfaction = [Observation("A", Q1, 3.9, weight=40), Observation("A", Q2, 4.2, weight=50),
+                    Observation("B", Q2, 3.0, weight=150)]
+    weighted = IndicatorSpec("sat", "score", aggregation="weighted_mean", values_mode="cumulative")
+    plain = IndicatorSpec("sat", "score", aggregation="mean", values_mode="cumulative")
+    assert rollup(weighted, satisfaction).value == pytest.approx(3.3)
+    assert rollup(plain, satisfaction).value == pytest.approx(3.6)
