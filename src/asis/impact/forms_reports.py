@@ -60,9 +60,10 @@ class ReportForm(forms.Form):
         for pi in indicators:
             indicator = pi.indicator
             unit_name = f"u-{pi.pk}"
-            self.fields[unit_name] = forms.ChoiceField(
-                label=_("Unit of %(indicator)s") % {"indicator": str(indicator)},
-                choices=[(code, unit_label(code)) for code in unit_choices(indicator)],
+            # Any posted unit reaches the checker, which says why an incompatible one is refused.
+            self.fields[unit_name] = forms.CharField(
+                label=_("Unit of %(indicator)s") % {"indicator": str(indicator)}, max_length=20,
+                widget=forms.Select(choices=[(code, unit_label(code)) for code in unit_choices(indicator)]),
                 initial=units.get(pi.pk, indicator.unit), required=False)
             rows = []
             for key in breakdown_keys(indicator):

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from asis.calls.apply.budget import budget_rows
 from asis.calls.web import form_add_errors
 from asis.impact import access, report_flags
+from asis.impact import report_versions as version_diff
 from asis.impact import reports as svc
 from asis.impact.forms_reports import ReportForm, ReviewForm, UnlockForm
 from asis.impact.models import Report, ReportEvent, ReportEvidence
@@ -250,7 +251,7 @@ def report_versions(request: HttpRequest, report_id: int) -> HttpResponse:
         "report": report, "project": report.project, "application": report.project.application,
         "period": report.period, "choices": choices, "chosen_from": chosen_from, "chosen_to": chosen_to,
         "from_label": keys.get(chosen_from, ""), "to_label": keys.get(chosen_to, ""),
-        "rows": versions.diff(snap(chosen_from), snap(chosen_to), report=report) if choices else [],
+        "rows": version_diff.diff(snap(chosen_from), snap(chosen_to), report=report) if choices else [],
     })
 
 
