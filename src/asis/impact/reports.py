@@ -238,7 +238,7 @@ def _event(report: Report, action: str, actor: Any, comment: str = "") -> Report
                                       snapshot=snapshot(report), actor=actor)
 
 
-def report_submit(*, actor: Any, report: Report, today: date | None = None) -> Report:
+def report_submit(*, actor: Any, report: Report, today: date | None = None, notify: bool = True) -> Report:
     _check_holder(actor, report.project)
     with transaction.atomic():
         report = _lock(report)
@@ -255,7 +255,8 @@ def report_submit(*, actor: Any, report: Report, today: date | None = None) -> R
         event = _event(report, ReportEvent.Action.SUBMITTED, actor)
         _audit("submitted", actor, report, before, {"status": report.status, "version": report.version,
                                                     "digest": _digest(event.snapshot)})
-        transaction.on_commit(lambda: _notify(event))
+        if notify:
+            transaction.on_commit(lambda: _notify(event))
     return report
 
 
@@ -270,7 +271,8 @@ def _comment(text: Any, *, required: bool, message: str) -> str:
     return comment
 
 
-def _staff_step(*, actor: Any, report: Report, action: str, comment: str, expected: str, status: str) -> Report:
+def _staff_step(*, actor: Any, report: Report, action: str, comment: str, expected: str, status: str,
+               notify: bool = True) -> Report:
     _check_staff(actor, report.project)
     with transaction.atomic():
         report = _lock(report)
@@ -290,20 +292,21 @@ def _staff_step(*, actor: Any, report: Report, action: str, comment: str, expect
         event = _event(report, action, actor, comment)
         _audit(action, actor, report, before, {"status": report.status, "version": report.version,
                                                "comment": comment})
-        transaction.on_commit(lambda: _notify(event))
+        if notify:
+            transaction.on_commit(lambda: _notify(event))
     return report
 
 
-def report_return(*, actor: Any, report: Report, comment: Any) -> Report:
+def report_return(*, actor: Any, report: Report, comment: Any, notify: bool = True) -> Report:
     text = _comment(comment, required=True, message=_("Say what the project holder should correct."))
     return _staff_step(actor=actor, report=report, action=ReportEvent.Action.RETURNED, comment=text,
-                       expected=Report.Status.SUBMITTED, status=Report.Status.RETURNED)
+                       expected=Report.Status.SUBMITTED, status=Report.Status.RETURNED, notify=notify)
 
 
-def report_validate(*, actor: Any, report: Report, comment: Any = "") -> Report:
+def report_validate(*, actor: Any, report: Report, comment: Any = "", notify: bool = True) -> Report:
     text = _comment(comment, required=False, message="")
     return _staff_step(actor=actor, report=report, action=ReportEvent.Action.VALIDATED, comment=text,
-                       expected=Report.Status.SUBMITTED, status=Report.Status.VALIDATED)
+                       expected=Report.Status.SUBMITTED, status=Report.Status.VALIDATED, notify=notify)
 
 
 def report_unlock(*, actor: Any, report: Report, reason: Any) -> Report:
