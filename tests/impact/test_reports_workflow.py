@@ -256,3 +256,17 @@ def test_project_page_links_the_reports(world, setup):
     assert _edit_url(s) in page
     page = world.client_for("manager").get(reverse("impact:project_detail", args=[s.project.pk])).content.decode()
     assert _edit_url(s) not in page
+
+
+@pytest.mark.parametrize(("language", "typed", "number"), [
+    ("en", "12,000", "12000"), ("en", "1,234.5", "1234.5"), ("en", "12,5", "12.5"), ("en", "1 000", "1000"),
+    ("de", "12.000", "12000"), ("de", "1.234,5", "1234.5"), ("de", "12,5", "12.5"), ("de", "1.2345", "1.2345"),
+    ("fr", "1\u202f234,5", "1234.5"),
+])
+def test_numbers_are_read_as_the_reader_writes_them(language, typed, number):
+    from django.utils import translation
+
+    from asis.impact.report_values import parse_number
+
+    with translation.override(language):
+        assert parse_number(typed) == Decimal(number)

@@ -11,12 +11,12 @@ from typing import Any
 
 from django import forms
 from django.http import Http404
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from asis.calls.apply.budget import budget_rows
 from asis.calls.apply.uploads import max_bytes
-from asis.core.formatting import number
 from asis.impact import disaggregations
 from asis.impact.models import ProjectIndicator, Report
 from asis.impact.report_values import (
@@ -36,7 +36,11 @@ _ID_FIELD = re.compile(r"^[vdu]-(\d+)-")
 
 
 def _shown(value: Decimal | None) -> str:
-    return "" if value is None else number(value.normalize() if value == value.to_integral() else value)
+    """A stored number as the reader types it: their decimal mark, no grouping (it reads back exactly)."""
+    if value is None:
+        return ""
+    value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+    return formats.number_format(value, use_l10n=True, force_grouping=False)
 
 
 class ReportForm(forms.Form):

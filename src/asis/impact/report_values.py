@@ -15,6 +15,7 @@ Decisions (documented in docs/guides/project-holder.md):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -75,18 +76,28 @@ def unit_choices(indicator: Indicator) -> list[str]:
 
 
 def parse_number(raw: Any) -> Decimal | None:
-    """A number typed in the reader's language ("1.234,5" in German) or sent by the API; None if empty."""
+    """A number typed in the reader's language ("1.234,5" in German, "1,234.5" in English) or sent
+    by the API; None if empty. The language's decimal mark is the decimal mark; its thousands
+    separator only where it groups digits by three ("12.000" is twelve thousand in German); any
+    other single "." or "," is taken as a decimal mark ("12,5" typed on an English page is 12.5)."""
     if raw is None:
         return None
     if isinstance(raw, (int, Decimal)):
         return Decimal(raw)
     if isinstance(raw, float):
         return Decimal(str(raw))
-    text = str(raw).replace("\u00a0", "").replace("\u202f", "").replace(" ", "").strip()
+    text = re.sub(r"[\s\u00a0\u202f'’]", "", str(raw))
     if not text:
         return None
+    decimal_mark = str(formats.get_format("DECIMAL_SEPARATOR"))
+    thousands = "." if decimal_mark == "," else ","
+    if re.fullmatch(r"[-+]?\d{1,3}(" + re.escape(thousands) + r"\d{3})+(" + re.escape(decimal_mark) + r"\d+)?", text):
+        text = text.replace(thousands, "")
+    text = text.replace(decimal_mark, ".") if decimal_mark != "." else text
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
     try:
-        value = Decimal(formats.sanitize_separators(text) if "," in text else text)
+        value = Decimal(text)
     except (InvalidOperation, ValueError) as exc:
         raise ValueError(text) from exc
     if not value.is_finite():
