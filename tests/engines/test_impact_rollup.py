@@ -236,3 +236,17 @@ def test_invalid_specs_are_refused(kwargs, code):
 def test_spec_with_unknown_unit_is_refused():
     with pytest.raises(UnknownUnitError):
         IndicatorSpec("x", "furlongs")
+
+
+def test_many_distinct_units_are_each_checked():
+    # more distinct codes than the column-comparison path handles: np.unique takes over
+    codes = [f"junk{i}" for i in range(20)] + ["eur", "keur"]
+    table = ObservationTable.from_columns(
+        project=np.arange(len(codes)), period_end=[Q1] * len(codes),
+        value=np.ones(len(codes)), unit=codes)
+    result = rollup(IndicatorSpec("x", "eur"), table)
+    assert result.value == 1001.0 and result.n_projects == 2
+    assert [e.params["unit"] for e in result.excluded] == codes[:20]
+    assert {e.code for e in result.excluded} == {"unknown_unit"}
+    by_group = rollup_by(IndicatorSpec("x", "eur"), table, np.arange(len(codes)) % 2)
+    assert by_group["0"].value == 1.0 and by_group["1"].value == 1000.0

@@ -240,12 +240,48 @@ class _Prepared:
     project_labels: NDArray[Any]
     convert: FloatArray  # per row: multiply the value (or numerator) by this
     reason: NDArray[np.int8]  # per row: 0 = usable, otherwise an index into _REASONS
-    reason_unit: NDArray[Any]  # the unit code to report with a unit reason
+    unit_codes: NDArray[np.str_]  # the distinct unit codes of the table
+    unit_index: IntArray  # per row: its unit's index in unit_codes
 
 
 _REASONS = ("", "unknown_unit", "incompatible_unit", "missing_value", "invalid_value",
             "missing_ratio_parts", "invalid_denominator", "missing_weight", "invalid_weight")
 _R = {name: i for i, name in enumerate(_REASONS)}
+
+
+def _factorise(column: NDArray[Any]) -> tuple[NDArray[Any], IntArray]:
+    """Labels and, per row, the index of its label (``np.unique``, with a fast path).
+
+    Integer ids (database keys) index directly; the labels that no row uses are never
+    counted as present, so the spare room costs nothing but memory.
+    """
+    if column.dtype.kind in "iu" and column.size:
+        low, high = int(column.min()), int(column.max())
+        if high - low <= 4 * column.size + 1024:
+            return np.arange(low, high + 1), (column - low).astype(np.intp)
+    labels, inverse = np.unique(column, return_inverse=True)
+    return labels, inverse.astype(np.intp)
+
+
+def _unit_codes(unit: str | NDArray[np.str_], n: int) -> tuple[NDArray[np.str_], IntArray]:
+    """The distinct unit codes and each row's index into them.
+
+    Tables hold a handful of units: comparing the column with each one is several
+    times faster than sorting a million strings.
+    """
+    if isinstance(unit, str):
+        return np.array([unit], dtype=np.str_), np.zeros(n, dtype=np.intp)
+    inverse = np.full(n, -1, dtype=np.intp)
+    found: list[str] = []
+    while len(found) < 16:
+        pending = np.flatnonzero(inverse < 0)
+        if pending.size == 0:
+            return np.array(found, dtype=np.str_), inverse
+        code = str(unit[pending[0]])
+        inverse[unit == code] = len(found)
+        found.append(code)
+    labels, rest = np.unique(unit, return_inverse=True)
+    return labels.astype(np.str_), rest.astype(np.intp)
 
 
 def _prepare(spec: IndicatorSpec, table: ObservationTable) -> _Prepared:
@@ -255,11 +291,7 @@ def _prepare(spec: IndicatorSpec, table: ObservationTable) -> _Prepared:
     reason = np.zeros(n, dtype=np.int8)
     convert = np.ones(n, dtype=np.float64)
 
-    if isinstance(table.unit, str):
-        codes: NDArray[np.str_] = np.array([table.unit], dtype=np.str_)
-        inverse = np.zeros(n, dtype=np.intp)
-    else:
-        codes, inverse = np.unique(table.unit, return_inverse=True)
+    codes, inverse = _unit_codes(table.unit, n)
     code_reason = np.zeros(codes.shape[0], dtype=np.int8)
     code_factor = np.ones(codes.shape[0], dtype=np.float64)
     for i, code in enumerate(codes.tolist()):
@@ -274,7 +306,6 @@ def _prepare(spec: IndicatorSpec, table: ObservationTable) -> _Prepared:
             code_factor[i] = units.factor(code, spec.unit)
     reason = code_reason[inverse]
     convert = code_factor[inverse]
-    reason_unit = codes[inverse]
 
     def mark(mask: BoolArray, name: str) -> None:
         reason[(reason == 0) & mask] = _R[name]
@@ -289,19 +320,18 @@ def _prepare(spec: IndicatorSpec, table: ObservationTable) -> _Prepared:
         if spec.aggregation == "weighted_mean":
             mark(np.isnan(table.weight), "missing_weight")
             mark(np.isinf(table.weight) | (table.weight < 0), "invalid_weight")
-    labels, project_index = np.unique(table.project, return_inverse=True)
-    return _Prepared(spec, table, project_index.astype(np.intp), labels, convert, reason,
-                     reason_unit)
+    labels, project_index = _factorise(table.project)
+    return _Prepared(spec, table, project_index, labels, convert, reason, codes, inverse)
 
 
-def _exclusions(prep: _Prepared, rows: BoolArray) -> tuple[Exclusion, ...]:
+def _exclusions(prep: _Prepared, rows: IntArray) -> tuple[Exclusion, ...]:
     spec, table = prep.spec, prep.table
     out: list[Exclusion] = []
-    for i in np.flatnonzero(rows & (prep.reason != 0)).tolist():
+    for i in np.sort(rows[prep.reason[rows] != 0]).tolist():
         code = _REASONS[int(prep.reason[i])]
         params: dict[str, object] = {"period_end": date.fromordinal(int(table.period[i]))}
         if code in ("unknown_unit", "incompatible_unit"):
-            params["unit"] = str(prep.reason_unit[i])
+            params["unit"] = str(prep.unit_codes[prep.unit_index[i]])
             params["expected"] = spec.unit
         elif code == "invalid_value":
             params["value"] = float(table.value[i])
@@ -314,10 +344,11 @@ def _exclusions(prep: _Prepared, rows: BoolArray) -> tuple[Exclusion, ...]:
     return tuple(out)
 
 
-def _compute(prep: _Prepared, rows: BoolArray) -> RollupResult:
+def _compute(prep: _Prepared, rows: IntArray) -> RollupResult:
+    """The roll-up of the table's rows ``rows`` (indices)."""
     spec, table = prep.spec, prep.table
     excluded = _exclusions(prep, rows)
-    use = rows & (prep.reason == 0)
+    use = rows[prep.reason[rows] == 0]
     n_all = prep.project_labels.shape[0]
     project = prep.project_index[use]
     period = table.period[use]
@@ -325,7 +356,7 @@ def _compute(prep: _Prepared, rows: BoolArray) -> RollupResult:
         latest = np.full(n_all, np.iinfo(np.int64).min, dtype=np.int64)
         np.maximum.at(latest, project, period)
         keep = period == latest[project]
-        use[use] = keep
+        use = use[keep]
         project = project[keep]
     n_values = int(project.shape[0])
     present = np.bincount(project, minlength=n_all) > 0
@@ -374,7 +405,7 @@ def rollup(spec: IndicatorSpec,
     """The roll-up of ``observations`` of one indicator across every project (rules above)."""
     table = _as_table(observations)
     prep = _prepare(spec, table)
-    return _compute(prep, np.ones(len(table), dtype=np.bool_))
+    return _compute(prep, np.arange(len(table), dtype=np.intp))
 
 
 Key = str | Callable[[Observation], str | None] | Sequence[str | None] | NDArray[Any]
@@ -401,16 +432,23 @@ def rollup_by(spec: IndicatorSpec, observations: Sequence[Observation] | Observa
         else:
             labels = np.array([key(o) for o in observations], dtype=object)
     else:
-        labels = np.asarray(key, dtype=object)
+        labels = np.asarray(key)
         if labels.shape != (len(table),):
             raise InvalidSpecError("column_length", {"column": "key", "expected": len(table)},
                                    f"key must have {len(table)} entries")
-    labels = np.where(labels == None, "", labels).astype(np.str_)  # noqa: E711 (elementwise)
+    if labels.dtype == object:
+        labels = np.array(["" if x is None else str(x) for x in labels.tolist()], dtype=np.str_)
     prep = _prepare(spec, table)
-    groups, inverse = np.unique(labels, return_inverse=True)
+    groups, inverse = _factorise(labels)
+    # Rows sorted by group (stably, so each group keeps the input order): one slice each.
+    order = np.argsort(inverse, kind="stable")
+    ends = np.cumsum(np.bincount(inverse, minlength=groups.shape[0]))
     return {
-        str(group): _compute(prep, inverse == i)
-        for i, group in enumerate(groups.tolist()) if group != ""
+        str(group): _compute(prep, order[end - count:end])
+        for group, end, count in zip(groups.tolist(), ends.tolist(),
+                                     np.bincount(inverse, minlength=groups.shape[0]).tolist(),
+                                     strict=True)
+        if group != "" and count
     }
 
 
@@ -424,7 +462,9 @@ def series(spec: IndicatorSpec,
     """
     table = _as_table(observations)
     prep = _prepare(spec, table)
+    # Rows in input order at every point, so that each sum adds in the same order as
+    # :func:`rollup` and the last point equals it to the last bit.
     return tuple(
-        SeriesPoint(date.fromordinal(period), _compute(prep, table.period <= period))
+        SeriesPoint(date.fromordinal(period), _compute(prep, np.flatnonzero(table.period <= period)))
         for period in np.unique(table.period).tolist()
     )
