@@ -4,6 +4,7 @@ flags, and the version comparison in the reader's language."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -13,10 +14,11 @@ from django.utils import timezone, translation
 from asis.cli import main
 from asis.core.formatting import long_date
 from asis.impact import report_flags, reports
-from asis.impact.models import Report
+from asis.impact.models import Report, ReportValue, Target
 from asis.impact.models_reports import ReportReminder
 from asis.impact.reminders import reminders_send
 from asis.impact.report_versions import diff
+from tests.impact.helpers import make_project, monitor
 from tests.impact.reports_fixtures import setup_fixture  # noqa: F401  (the "setup" fixture)
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +101,42 @@ def test_version_comparison_speaks_the_readers_language(world, setup):
     assert "1.500,00\u00a0EUR" in text and "Coordinator" in text
     assert str(s.reached.pk) not in [r["item"] for r in rows]
     assert "sex=" not in text
+
+
+def _submitted(s, period, total, *, status=Report.Status.VALIDATED, project=None, pi=None):
+    report = Report.objects.create(project=project or s.project, period=period, status=status, version=1)
+    ReportValue.objects.create(report=report, project_indicator=pi or s.reached, value=Decimal(total), unit="persons")
+    return report
+
+
+def test_off_track_against_the_path_from_baseline_to_target(world, setup):
+    s = setup
+    Target.objects.create(project_indicator=s.reached, period=None, value=Decimal(1000))
+    # per-period values add up: 200 after the first of two periods, where the path expects about 500
+    _submitted(s, s.ended, "200")
+    texts = [f.text for f in report_flags.project_flags(s.project) if f.kind == "off_track"]
+    assert len(texts) == 1
+    assert texts[0].startswith("Persons reached is off track: 200 persons by the end of period 1")
+    assert "of the expected progress is missing" in texts[0]
+    # on the path: no flag
+    ReportValue.objects.filter(report__period=s.ended).update(value=Decimal(480))
+    assert not [f for f in report_flags.project_flags(s.project) if f.kind == "off_track"]
+
+
+def test_outlier_against_the_calls_other_projects(world, setup):
+    s = setup
+    call = s.project.application.call
+    indicator = s.reached.indicator
+    for n, total in enumerate(("100", "110", "95", "105", "98")):
+        peer = make_project(world.org, world.users["project_holder"], title=f"Peer {n}", periods=1,
+                            start=s.ended.starts_on)
+        peer.application.call = call
+        peer.application.save(update_fields=["call"])
+        _submitted(s, peer.periods.get(), total, project=peer, pi=monitor(peer, indicator))
+    _submitted(s, s.ended, "900")
+    texts = [f.text for f in report_flags.project_flags(s.project) if f.kind == "outlier"]
+    assert texts == ["Persons reached: 900 persons in period 1 is far from the call's other projects "
+                     "(their median: 102.5 persons, 6 projects compared)."]
+    with translation.override("de"):
+        german = [f.text for f in report_flags.project_flags(s.project) if f.kind == "outlier"]
+    assert "102,5" in german[0]  # the reader's decimal mark
