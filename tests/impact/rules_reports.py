@@ -70,8 +70,8 @@ RULES = {
     "impact:report_edit": Rule(HOLDER, kwargs=_period),
     "impact:report_detail": Rule(HOLDER_AND_STAFF, kwargs=_report),
     "impact:report_versions": Rule(HOLDER_AND_STAFF, kwargs=_report),
-    "impact:report_evidence": Rule(HOLDER_AND_STAFF, kwargs=_evidence),
-    "impact:report_evidence_delete": Rule(HOLDER, "POST", kwargs=_evidence_of_draft),
+    "impact:report_attachment": Rule(HOLDER_AND_STAFF, kwargs=_evidence),
+    "impact:report_attachment_delete": Rule(HOLDER, "POST", kwargs=_evidence_of_draft),
     "impact:report_review": Rule(STAFF, "POST", kwargs=_report, data={"decision": "validate"}),
     "impact:report_unlock": Rule(STAFF, "POST", kwargs=_validated, data={"reason": "A typo in the total."}),
     # REST API

@@ -218,7 +218,7 @@ def test_evidence_download_is_permission_checked(world, setup):
     data["evidence"] = SimpleUploadedFile("attendance.pdf", PDF, content_type="application/pdf")
     world.client_for("project_holder").post(_edit_url(s), data)
     evidence = ReportEvidence.objects.get()
-    url = reverse("impact:report_evidence", args=[evidence.report_id, evidence.pk])
+    url = reverse("impact:report_attachment", args=[evidence.report_id, evidence.pk])
     response = world.client_for("manager").get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     assert response["X-Content-Type-Options"] == "nosniff"
