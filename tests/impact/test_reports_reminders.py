@@ -140,3 +140,16 @@ def test_outlier_against_the_calls_other_projects(world, setup):
     with translation.override("de"):
         german = [f.text for f in report_flags.project_flags(s.project) if f.kind == "outlier"]
     assert "102,5" in german[0]  # the reader's decimal mark
+
+
+def test_the_workers_hook_runs_once_a_day(world, setup, monkeypatch):
+    from asis.impact import reminders
+
+    s = setup
+    monkeypatch.setattr(reminders, "_last_day", [])
+    monkeypatch.setattr(reminders.timezone, "localdate", lambda *a: s.ended.due_on)
+    reminders.reminders_due()
+    assert list(ReportReminder.objects.values_list("kind", flat=True)) == ["due_today"]
+    ReportReminder.objects.all().delete()
+    reminders.reminders_due()  # the same day again: not even looked at
+    assert not ReportReminder.objects.exists()
