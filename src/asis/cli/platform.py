@@ -65,9 +65,10 @@ def _worker(args: argparse.Namespace) -> int:
     # the sweep also anchors the audit chain outside the database when its head moved
     # ... and starts the "notify me when it opens" notices of calls that have opened
     from asis.calls.builder.notify import opening_notices_due
+    from asis.impact.reminders import reminders_due  # ... and the report reminders, once a day
 
     sweeper = StaleJobSweeper(max(settings.ASIS_JOB_LEASE_SECONDS / 2, 1),
-                              also=(audit_anchor_due, opening_notices_due))
+                              also=(audit_anchor_due, opening_notices_due, reminders_due))
     sweeper.start()
 
     def run_once() -> None:

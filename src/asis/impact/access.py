@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from asis.accounts.access import organisations_for
-from asis.accounts.models import Role
+from asis.accounts.models import Membership, Role
 from asis.calls.models import FundedProject
 
 HOLDER_ROLES = (Role.PROJECT_HOLDER, Role.ORGANISATION_ADMIN)
@@ -33,7 +33,10 @@ def projects_held_by(user: Any) -> QuerySet[FundedProject]:
         return FundedProject.objects.none()
     return FundedProject.objects.filter(
         Q(application__applicant=user) | Q(application__co_applicants__user=user)
-        | Q(application__organisation__in=organisations_for(user, HOLDER_ROLES))
+        # Memberships, not organisations_for(): that gives a platform admin every organisation, and an
+        # admin oversees projects as staff but does not write their reports.
+        | Q(application__organisation__in=Membership.objects.filter(user=user, role__in=HOLDER_ROLES)
+            .values("organisation_id"))
     ).distinct()
 
 

@@ -6,3 +6,8 @@ class ImpactConfig(AppConfig):
     name = "asis.impact"
     label = "impact"
     verbose_name = _("Impact")
+
+    def ready(self) -> None:
+        from asis.impact.report_notices import register_kinds
+
+        register_kinds()  # the notification centre names the reporting e-mails in the reader's language

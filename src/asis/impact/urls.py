@@ -9,4 +9,5 @@ urlpatterns = [
     path("projects/<int:project_id>/", views.project_detail, name="project_detail"),
     path("calls/<int:call_id>/learning/", learning_views.call_learning, name="call_learning"),
     path("", include("asis.impact.urls_dashboards")),
+    path("", include("asis.impact.urls_reports")),
 ]
