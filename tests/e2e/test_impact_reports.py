@@ -40,8 +40,10 @@ def _click(page, selector):
 
 
 def _no_overflow(page, width):
+    from tests.e2e.test_phone_overflow import _OVERFLOW_JS
+
     scroll = page.evaluate("() => document.documentElement.scrollWidth")
-    assert scroll <= width, f"{page.url} is {scroll}px wide on a {width}px screen"
+    assert scroll <= width, f"{page.url} is {scroll}px wide on a {width}px screen: {page.evaluate(_OVERFLOW_JS)}"
 
 
 def _world(language):
