@@ -259,6 +259,15 @@ class TargetRow:
     denominator: Decimal | None = None
 
 
+class TargetsInvalid(ValidationError):
+    """What is wrong with a baseline and target rows: ``baseline`` (a message or None) and ``rows``
+    (message by row index)."""
+
+    def __init__(self, baseline: str | None, rows: dict[int, str]) -> None:
+        self.baseline, self.rows = baseline, rows
+        super().__init__([m for m in (baseline, *rows.values()) if m])
+
+
 @dataclass(frozen=True)
 class Baseline:
     value: Decimal | None
@@ -320,15 +329,12 @@ def _target_snapshot(pi: ProjectIndicator) -> dict[str, Any]:
 def targets_save(*, actor: Any, project_indicator: ProjectIndicator, baseline: Baseline,
                  targets: list[TargetRow]) -> ProjectIndicator:
     """Replace the baseline and every target of one indicator, or change nothing and raise
-    ValidationError (keyed ``baseline`` or ``targets``, a list per row) when any value is wrong.
+    TargetsInvalid when any value is wrong.
     Changes after the project's first validated report leave an audit entry with before and after."""
     pi = ProjectIndicator.objects.select_for_update().select_related("indicator", "project").get(
         pk=project_indicator.pk)
     indicator = pi.indicator
-    errors: dict[str, Any] = {}
-    problem = check_value(indicator, baseline.value, baseline.denominator)
-    if problem:
-        errors["baseline"] = problem
+    baseline_problem = check_value(indicator, baseline.value, baseline.denominator)
     periods = set(pi.project.periods.values_list("pk", flat=True))
     allowed = dict(allowed_breakdowns(indicator))
     seen: set[tuple[int | None, str]] = set()
@@ -347,10 +353,8 @@ def targets_save(*, actor: Any, project_indicator: ProjectIndicator, baseline: B
             if problem:
                 row_errors[n] = problem
         seen.add((row.period_id, row.disaggregation))
-    if row_errors:
-        errors["targets"] = row_errors
-    if errors:
-        raise ValidationError(errors)
+    if baseline_problem or row_errors:
+        raise TargetsInvalid(baseline_problem, row_errors)
     before = _target_snapshot(pi)
     pi.baseline_value, pi.baseline_denominator = baseline.value, baseline.denominator
     pi.baseline_date, pi.baseline_source = baseline.on, baseline.source[:300]
