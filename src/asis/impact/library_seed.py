@@ -164,7 +164,7 @@ ESF: list[Spec] = [
                "Udeleženci, ki ob vstopu v operacijo niso niti zaposleni niti brezposelni (na primer se šolajo, "
                "skrbijo za družino, so upokojeni ali ne iščejo dela)."),
     }),
-    _esf_out("EECO05", ["employment-models"], {
+    _esf_out("EECO05", ["unemployment"], {
         "en": ("Employed, including self-employed",
                "Participants who work for pay, profit or family gain, including the self-employed, when they "
                "enter the operation."),
@@ -343,7 +343,7 @@ ESF: list[Spec] = [
     ("EECO19", "esf", "output", "organisations", {
         "disaggregations": ["region"], "aggregation": "sum", "values_mode": "per_period", "frequency": "yearly",
         "data_source": "Project records", "plausible_min": 0, "reference": f"{ESF_REF}, EECO19",
-        "challenges": ["employment-models"], "sdg_targets": ["8.3"],
+        "challenges": ["unemployment"], "sdg_targets": ["8.3"],
     }, {
         "en": ("Number of micro, small and medium-sized enterprises (including cooperative enterprises and "
                "social enterprises) supported",
@@ -411,7 +411,7 @@ ESF: list[Spec] = [
                "Udeleženci, ki do izstopa pridobijo formalni rezultat ocenjevanja (spričevalo, diplomo ali "
                "priznano kvalifikacijo)."),
     }), sdg=["4.4"]),
-    _esf_result("EECR04", ["unemployment", "employment-models"], _leaving({
+    _esf_result("EECR04", ["unemployment"], _leaving({
         "en": ("Participants in employment, including self-employment, upon leaving",
                "Participants who were not employed when they entered and are employed or self-employed when "
                "they leave."),
@@ -425,7 +425,7 @@ ESF: list[Spec] = [
         "sl": ("Udeleženci, ki so po izstopu zaposleni, vključno s samozaposlitvijo",
                "Udeleženci, ki ob vstopu niso bili zaposleni, ob izstopu pa so zaposleni ali samozaposleni."),
     }), sdg=["8.5"]),
-    _esf_result("EECR05", ["unemployment", "employment-models"], {
+    _esf_result("EECR05", ["unemployment"], {
         "en": ("Participants in employment, including self-employment, six months after leaving",
                "Participants who are employed or self-employed six months after leaving the operation (a "
                "longer-term result, measured by follow-up or register data), out of the participants who left "
@@ -739,7 +739,7 @@ ASIS: list[Spec] = [
     }),
     _asis("asis-jobs-created", "result", "fte", {
         "disaggregations": ["sex", "age_band", "region"], "data_source": "Payroll records",
-        "challenges": ["unemployment", "employment-models"], "sdg_targets": ["8.5"]}, {
+        "challenges": ["unemployment"], "sdg_targets": ["8.5"]}, {
         "en": ("Jobs created, in full-time equivalents",
                "Paid jobs that did not exist before the project and exist at the end of the period, in "
                "full-time equivalents (a half-time job counts 0.5). Why: the ASIS employment challenge asks for "
@@ -766,7 +766,7 @@ ASIS: list[Spec] = [
     }),
     _asis("asis-social-enterprises", "output", "organisations", {
         "disaggregations": ["region"], "data_source": "Business register",
-        "challenges": ["employment-models", "unemployment"], "sdg_targets": ["8.3"]}, {
+        "challenges": ["unemployment"], "sdg_targets": ["8.3"]}, {
         "en": ("Cooperatives and social enterprises created",
                "Cooperatives, community enterprises or work-integration social enterprises registered during the "
                "period with the project's support. Why: the ASIS axis on new employment models names these "
