@@ -49,10 +49,13 @@ def generate(*, rng: random.Random, size: Any, progress: Any) -> dict[str, int]:
         setup.project_monitoring_setup(actor=holder, project=project, start=start)
         periods = list(project.periods.order_by("number"))
         for pi in project.monitored_indicators.select_related("indicator").filter(is_key=True):
-            if pi.targets.exists():
+            if pi.targets.filter(period__isnull=False).exists():
                 continue
             base, denominator, targets = _baseline(pi, rng)
             rows = [setup.TargetRow(p.pk, "", targets[min(i, 3)], denominator) for i, p in enumerate(periods)]
+            # The end-of-project target the application gave stays.
+            rows += [setup.TargetRow(None, t.disaggregation, t.value, t.denominator) for t in pi.targets.all()
+                     if t.disaggregation != "sex=female"]
             if "sex" in (pi.indicator.disaggregations or []) and not pi.indicator.is_ratio:
                 rows.append(setup.TargetRow(None, "sex=female", (targets[-1] * Decimal("0.55")).quantize(Decimal(1))))
             setup.targets_save(actor=holder, project_indicator=pi,
