@@ -29,7 +29,8 @@ def _baseline(pi: Any, rng: random.Random) -> tuple[Decimal, Decimal | None, lis
         return Decimal(rng.randint(10, 30)), Decimal(100), [Decimal(30 + 10 * n) for n in range(4)]
     low = rng.randint(0, 20)
     step = rng.randint(10, 60)
-    return Decimal(low), None, [Decimal(low + step * (n + 1)) for n in range(4)]
+    high = indicator.plausible_max if indicator.plausible_max is not None else Decimal("1e9")
+    return Decimal(low), None, [min(Decimal(low + step * (n + 1)), high) for n in range(4)]
 
 
 def generate(*, rng: random.Random, size: Any, progress: Any) -> dict[str, int]:
