@@ -270,3 +270,6 @@ WHITENOISE_AUTOREFRESH = env_bool("STATIC_AUTOREFRESH", True)
 # The core names the parts other apps provide by dotted path, so it imports no app.
 API_AUTHENTICATION_CLASSES = ["asis.accounts.api_auth.BearerToken", "asis.accounts.api_auth.VerifiedSession"]
 AUDIT_LOG_SCOPE = "asis.accounts.access.audit_scope"
+
+# Impact monitoring: how long a funded project runs when its call says nothing (yearly reporting periods).
+ASIS_IMPACT_DEFAULT_PROJECT_MONTHS = env_int("IMPACT_DEFAULT_PROJECT_MONTHS", 24)
