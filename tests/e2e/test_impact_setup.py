@@ -74,5 +74,5 @@ def test_holder_sets_targets_and_edits_the_theory_of_change(page, language, widt
     assert not page.evaluate(PAGE_WIDER_THAN_SCREEN)
     assert project.theories.count() == 2
     with page.expect_download() as download:
-        page.click(f"main a[href$='/theory/pdf/']")
+        page.click("main a[href$='/theory/pdf/']")
     assert download.value.suggested_filename.endswith("-v2.pdf")
