@@ -35,6 +35,7 @@ KIND_LABELS: dict[str, Any] = {
     "review_reopened": _("Review reopened"),
     "call_opened": _("Call open (notice to subscribers)"),
     "call_subscription_confirm": _("Confirmation of a call notice"),
+    "indicator_decided": _("Proposed indicator approved or rejected"),
 }
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("calls/<int:call_id>/learning/", learning_views.call_learning, name="call_learning"),
     path("", include("asis.impact.urls_dashboards")),
     path("", include("asis.impact.urls_reports")),
+    path("", include("asis.impact.urls_library")),
 ]

@@ -274,3 +274,5 @@ AUDIT_LOG_SCOPE = "asis.accounts.access.audit_scope"
 # Impact: the IATI organisation identifier of the publisher (org-id.guide, e.g. "AT-GOV-xyz"); the
 # default marks the open-data IATI file as not yet registrable.
 ASIS_IATI_PUBLISHER_ID = env_str("IATI_PUBLISHER_ID", "XX-ASIS") or "XX-ASIS"
+# Impact monitoring: how long a funded project runs when its call says nothing (yearly reporting periods).
+ASIS_IMPACT_DEFAULT_PROJECT_MONTHS = env_int("IMPACT_DEFAULT_PROJECT_MONTHS", 24)

@@ -391,4 +391,7 @@ def funded_project_create(*, actor: Any, application: Application) -> FundedProj
     audit_record(action="asis.project.funded", actor=actor, obj=application,
                  after={"project": project.pk, "grant": project.grant, "initiative": application.initiative_id},
                  organisation_id=application.call.organisation_id)
+    from asis.impact.setup import project_monitoring_setup
+
+    project_monitoring_setup(actor=actor, project=project)
     return project
