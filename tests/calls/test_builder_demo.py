@@ -34,8 +34,9 @@ def test_demo_calls_in_three_phases_with_reviews():
     summary = demo_generate(seed=3, size=SIZE)
     assert summary["calls"] == 3
     phases = sorted(c.phase for c in Call.objects.all())
-    assert phases == ["announced", "evaluation", "open"]
-    assert CallVersion.objects.count() == 3
+    # the three calls demo calls, and the impact demo's call decided three years ago
+    assert phases == ["announced", "decided", "evaluation", "open"]
+    assert CallVersion.objects.count() == 4
     evaluation = next(c for c in Call.objects.all() if c.phase == "evaluation")
     submitted = evaluation.applications.filter(status="submitted")
     assert submitted.count() == 30

@@ -25,7 +25,8 @@ def _fingerprint() -> list[tuple]:
 def test_demo_initiatives_cover_every_region_and_language():
     summary = demo_generate(seed=5, size=SIZE)
     assert summary["initiatives"] == 300
-    assert Initiative.objects.count() == 300
+    # plus one published initiative per project the impact demo funded
+    assert Initiative.objects.count() == 300 + summary["funded_projects"]
     assert Region.objects.filter(initiatives__isnull=False).distinct().count() == 42
     # original language = the lead organisation's: German, French, Italian, Slovenian in the Alps
     assert {"de", "fr", "it", "sl"} <= set(Initiative.objects.values_list("original_language", flat=True))
@@ -40,8 +41,9 @@ def test_demo_initiatives_cover_every_region_and_language():
     assert statuses["published"] > 0.7 * 300 and {"submitted", "rejected", "archived"} <= set(statuses)
     assert not Initiative.objects.filter(title__icontains="lorem").exists()
     # every initiative has a lead organisation and one search document per language
-    assert Initiative.objects.filter(organisation_links__role="lead").distinct().count() == 300
-    assert InitiativeSearch.objects.count() == 300 * 5
+    total = 300 + summary["funded_projects"]
+    assert Initiative.objects.filter(organisation_links__role="lead").distinct().count() == total
+    assert InitiativeSearch.objects.count() == total * 5
     assert filter_by_text(Initiative.objects.all(), "cooperative").exists()
 
 

@@ -35,7 +35,7 @@ from asis.calls.models import (
     ReviewScore,
 )
 from asis.engines.grids import load_builtin
-from asis.observatory.models import Challenge
+from asis.observatory.models import Challenge, Initiative
 
 DEMO_DOMAIN = "demo.asis.example"
 
@@ -343,6 +343,9 @@ def clear() -> int:
             model.__name__, "application__in")
         model.objects.filter(**{field: applications}).delete()
     Evaluator.objects.filter(call__in=calls).delete()
+    # Funding a demo application published an observatory initiative: it goes with the application.
+    initiatives = list(applications.exclude(initiative=None).values_list("initiative_id", flat=True))
     applications.delete()
+    Initiative.objects.filter(pk__in=initiatives).delete()
     calls.delete()
     return count

@@ -40,14 +40,13 @@ def generate(*, rng: random.Random, size: Any, progress: Any) -> dict[str, int]:
     summary = {"monitored_projects": 0, "targets": 0, "theory_versions": 0}
     today = timezone.localdate()
     for project in projects:
-        holder = project.application.applicant
         # Three whole periods and their 30 days to report lie behind today.
         start = today - timedelta(days=3 * 366 + setup.DUE_AFTER_DAYS + 5 + rng.randint(0, 60))
         if not project.periods.exists():
             for number, starts, ends, due in setup.reporting_schedule(start, DEMO_MONTHS):
                 ReportingPeriod.objects.create(project=project, number=number, starts_on=starts, ends_on=ends,
                                                due_on=due)
-        setup.project_monitoring_setup(actor=holder, project=project, start=start)
+        setup.project_monitoring_setup(actor=None, project=project, start=start)
         periods = list(project.periods.order_by("number"))
         for pi in project.monitored_indicators.select_related("indicator").filter(is_key=True):
             if pi.targets.filter(period__isnull=False).exists():
@@ -59,7 +58,7 @@ def generate(*, rng: random.Random, size: Any, progress: Any) -> dict[str, int]:
                      if t.disaggregation != "sex=female"]
             if "sex" in (pi.indicator.disaggregations or []) and not pi.indicator.is_ratio:
                 rows.append(setup.TargetRow(None, "sex=female", (targets[-1] * Decimal("0.55")).quantize(Decimal(1))))
-            setup.targets_save(actor=holder, project_indicator=pi,
+            setup.targets_save(actor=None, project_indicator=pi,
                                baseline=setup.Baseline(base, denominator, start - timedelta(days=30),
                                                        "Demo baseline survey"),
                                targets=rows)
@@ -68,7 +67,7 @@ def generate(*, rng: random.Random, size: Any, progress: Any) -> dict[str, int]:
         if current is not None and current.version == 1 and current.problem and current.impact:
             texts = {f: getattr(current, f) for f in theory.TheoryOfChange.FIELDS}
             texts["assumptions"] = texts["assumptions"] or "Volunteers and the municipality stay involved."
-            theory.theory_save(actor=holder, project=project, texts=texts,
+            theory.theory_save(actor=None, project=project, texts=texts,
                                note="Assumptions added after the first year's review.")
             summary["theory_versions"] += 1
         summary["monitored_projects"] += 1

@@ -123,8 +123,8 @@ class TheoryOfChange(models.Model):
     impact = models.TextField(_("impact"), blank=True)
     assumptions = models.TextField(_("assumptions"), blank=True)
     note = models.CharField(_("what changed"), max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name=_("changed by"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("changed by"))
     created_at = models.DateTimeField(_("changed"), auto_now_add=True)
 
     class Meta:
