@@ -12,7 +12,11 @@ from asis.core.formatting import number
 from asis.core.jobs import run_job
 from asis.core.models import AuditEntry, Job
 from asis.impact.counterfactual import services
-from asis.impact.models_counterfactual import CounterfactualPanel, CounterfactualPanelRow, CounterfactualStudy
+from asis.impact.models_counterfactual import (
+    CounterfactualPanel,
+    CounterfactualPanelRow,
+    CounterfactualStudy,
+)
 from tests.impact.counterfactual_helpers import REGIONS, make_panel, make_study, panel_csv
 
 pytestmark = pytest.mark.django_db

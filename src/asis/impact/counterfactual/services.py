@@ -135,7 +135,7 @@ def study_panel(study: CounterfactualStudy) -> Panel:
                           covariates=tuple(r.covariates))
                  for r in rows.order_by("unit", "period").iterator(chunk_size=5000))
     return panel_validate(PanelInput(rows=data,
-                                     treatment_start={u: study.treatment_start for u in study.treated_units},
+                                     treatment_start=dict.fromkeys(study.treated_units, study.treatment_start),
                                      covariate_names=tuple(study.panel.covariate_names)))
 
 
