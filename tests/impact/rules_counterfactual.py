@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.permission_rules import Rule
+from tests.permission_rules import AUTHENTICATED, Rule
 
 ANALYSTS = frozenset({"manager", "platform_admin"})
 ANY_ANALYST = ANALYSTS | {"other_manager"}
@@ -37,4 +37,6 @@ RULES = {
     "impact:counterfactual:study_new": Rule(ANALYSTS, kwargs=_panel),
     "impact:counterfactual:study_detail": Rule(ANALYSTS, kwargs=_study),
     "impact:counterfactual:study_pdf": Rule(ANALYSTS, kwargs=_study),
+    "api:counterfactual_study_list": Rule(AUTHENTICATED),
+    "api:counterfactual_study_detail": Rule(ANALYSTS, kwargs=_study),
 }

@@ -179,3 +179,15 @@ def test_other_organisations_see_nothing(world):
         assert other.get(_url(name, **kwargs)).status_code == 404
     assert "Care policy" not in other.get(_url("index")).content.decode()
     assert world.client_for("evaluator").get(_url("index")).status_code == 404
+
+
+def test_api_lists_and_reads_studies_of_ones_organisations_only(world):
+    study = make_study(make_panel(world.org, world.users["manager"]), world.users["manager"])
+    mine = world.client_for("manager")
+    listed = mine.get("/api/v1/impact/counterfactual/studies").json()
+    assert [s["name"] for s in listed] == ["Care policy"]
+    detail = mine.get(f"/api/v1/impact/counterfactual/studies/{study.pk}").json()
+    assert detail["result"]["did"]["effect"]["estimate"] == pytest.approx(study.result["did"]["effect"]["estimate"])
+    other = world.client_for("other_manager")
+    assert other.get("/api/v1/impact/counterfactual/studies").json() == []
+    assert other.get(f"/api/v1/impact/counterfactual/studies/{study.pk}").status_code == 404
