@@ -26,7 +26,7 @@ class CounterfactualPanel(models.Model):
     source_note = models.CharField(_("source details"), max_length=300, blank=True)
     covariate_names = models.JSONField(_("covariates"), default=list, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -88,7 +88,7 @@ class CounterfactualStudy(models.Model):
     error_params = models.JSONField(_("problem details"), default=dict, blank=True)
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                             verbose_name=_("job"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

@@ -66,6 +66,8 @@ def generate(*, rng: Any, size: Any, progress: Any) -> dict[str, int]:
                   .order_by("user_id").first())
     if membership is None:
         return {"counterfactual_panels": 0}
-    panel = demo_panel(membership.organisation, membership.user)
-    demo_study(panel, membership.user)
+    # No actor: demo data are the platform's, and an audit entry naming a demo user would keep that
+    # user from ever being deleted (the audit log protects its actors).
+    panel = demo_panel(membership.organisation, None)
+    demo_study(panel, None)
     return {"counterfactual_panels": 1, "counterfactual_studies": 1}

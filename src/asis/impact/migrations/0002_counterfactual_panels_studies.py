@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('covariate_names', models.JSONField(blank=True, default=list, verbose_name='covariates')),
                 ('row_count', models.PositiveIntegerField(default=0, verbose_name='rows')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='counterfactual_panels', to='accounts.organisation', verbose_name='organisation')),
             ],
             options={
@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
                 ('error_params', models.JSONField(blank=True, default=dict, verbose_name='problem details')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
                 ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.job', verbose_name='job')),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='counterfactual_studies', to='accounts.organisation', verbose_name='organisation')),
                 ('panel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='studies', to='impact.counterfactualpanel', verbose_name='panel')),
