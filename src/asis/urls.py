@@ -9,6 +9,7 @@ import asis.calls.api  # noqa: F401  (registers endpoints)
 import asis.core.api  # noqa: F401  (registers endpoints)
 import asis.impact.api_reports  # noqa: F401  (registers endpoints)
 import asis.impact.api_results  # noqa: F401  (registers endpoints)
+import asis.impact.counterfactual.api  # noqa: F401  (registers endpoints)
 import asis.observatory.api  # noqa: F401  (registers endpoints)
 from asis.core.api_base import api
 from asis.core.language import set_language

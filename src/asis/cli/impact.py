@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-AREA_MODULES = ("asis.cli.impact_regions", "asis.cli.impact_reports")
+AREA_MODULES = ("asis.cli.impact_regions", "asis.cli.impact_reports", "asis.cli.impact_counterfactual")
 
 
 def register(subparsers: Any) -> None:

@@ -326,5 +326,10 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.action}"
+from asis.impact.models_counterfactual import (  # noqa: E402,F401,I001
+    CounterfactualPanel,
+    CounterfactualPanelRow,
+    CounterfactualStudy,
+)
 from asis.impact.models_regions import RegionStatistic  # noqa: E402,F401  (region statistics, own module)
 from asis.impact.models_reports import ReportReminder  # noqa: E402,F401  (reminders of the reporting workflow)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("asis.impact.urls_dashboards")),
     path("", include("asis.impact.urls_reports")),
     path("", include("asis.impact.urls_library")),
+    path("counterfactual/", include("asis.impact.counterfactual.urls")),
 ]
