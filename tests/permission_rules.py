@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tests.conftest import ROLE_NAMES
@@ -202,15 +203,9 @@ RULES: dict[str, Rule] = {
 
 RULES.update(ONBOARDING_RULES)
 
-# Each observatory and calls part declares its rules in its own module (merged here).
-for _module in ("observatory.rules_catalogue", "observatory.rules_contribute", "observatory.rules_data",
-                "calls.rules_builder", "calls.rules_apply", "calls.rules_review", "calls.rules_results"):
-    try:
-        _part = __import__(f"tests.{_module}", fromlist=["RULES"])
-    except ModuleNotFoundError as exc:
-        if exc.name != f"tests.{_module}":
-            raise  # a rules module that exists but cannot import is an error, not an absence
-        continue
+# Each part of an app declares its rules in its own module tests/<app>/rules_<part>.py (merged here).
+for _path in sorted(Path(__file__).parent.glob("*/rules_*.py")):
+    _part = __import__(f"tests.{_path.parent.name}.{_path.stem}", fromlist=["RULES"])
     _clash = set(RULES) & set(_part.RULES)
     assert not _clash, f"rules declared twice: {_clash}"
     RULES.update(_part.RULES)

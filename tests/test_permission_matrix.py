@@ -135,6 +135,10 @@ def _make_admin_object(model):
         if model._meta.model_name == "notification":
             return model.objects.create(kind="test", language="en", subject="s", body="b", status="sent",
                                         call=call, application=application)
+    if model._meta.label == "impact.Indicator":
+        from tests.impact.helpers import make_indicator
+
+        return make_indicator()
     raise AssertionError(f"no object factory for admin model {model._meta.label}")
 
 

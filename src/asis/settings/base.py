@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "asis.accounts",
     "asis.observatory",
     "asis.calls",
+    "asis.impact",
     "asis.dashboard",
     "asis.sitesearch",
 ]
