@@ -35,7 +35,8 @@ Reporter = Callable[[float, str], None]
 Handler = Callable[[Job, Reporter], Any]
 
 _HANDLERS: dict[str, Handler] = {}
-_DEFAULT_HANDLER_MODULES = ("asis.core.job_handlers", "asis.observatory.imports", "asis.calls.jobs")
+_DEFAULT_HANDLER_MODULES = ("asis.core.job_handlers", "asis.observatory.imports", "asis.calls.jobs",
+                            "asis.impact.sroi.jobs")
 
 
 # A lost or refused connection, as opposed to a query the database rejected (IntegrityError, ...).

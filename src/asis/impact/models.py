@@ -326,3 +326,4 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.action}"
+from asis.impact.models_sroi import FinancialProxy, PriceIndex, SroiAnalysis, SroiOutcome, SroiRun  # noqa: E402,F401
