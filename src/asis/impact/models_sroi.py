@@ -4,6 +4,8 @@ analyses (an impact map of outcome rows) with their runs. The numbers come from
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -77,7 +79,7 @@ class SroiAnalysis(models.Model):
                                                    validators=[MinValueValidator(1990), MaxValueValidator(2100)])
     country = models.CharField(_("country for price re-basing"), max_length=2, blank=True)
     investment = models.DecimalField(_("investment (EUR)"), **MONEY)
-    discount_rate = models.DecimalField(_("discount rate"), max_digits=6, decimal_places=4, default=0.035)
+    discount_rate = models.DecimalField(_("discount rate"), max_digits=6, decimal_places=4, default=Decimal("0.035"))
     discount_rate_low = models.DecimalField(_("discount rate, low"), max_digits=6, decimal_places=4,
                                             null=True, blank=True)
     discount_rate_high = models.DecimalField(_("discount rate, high"), max_digits=6, decimal_places=4,

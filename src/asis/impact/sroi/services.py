@@ -88,19 +88,20 @@ def sroi_save(*, actor: Any, analysis: SroiAnalysis, fields: Mapping[str, Any],
             if name in fields:
                 setattr(analysis, name, fields[name])
         analysis.country = (analysis.country or "").upper()
-        analysis.full_clean()
         new_rows = []
         for position, row in enumerate(rows):
             values = {name: row.get(name) for name in ROW_FIELDS}
             values["proxy_value"] = _rebased_value(analysis, row)
             values["ranges"] = values["ranges"] or {}
-            outcome = SroiOutcome(analysis=analysis, position=position, **values)
-            outcome.full_clean(exclude=["analysis"])
-            new_rows.append(outcome)
+            new_rows.append(SroiOutcome(analysis=analysis, position=position, **values))
+        # The engine's checks first: their messages name the row and the assumption.
         try:
             engine.validate(adapters.impact_map(analysis, new_rows))
         except engine.SroiInputError as exc:
             raise ValidationError(adapters.error_message(exc, new_rows)) from exc
+        analysis.full_clean()
+        for outcome in new_rows:
+            outcome.full_clean(exclude=["analysis"])
         analysis.save()
         analysis.outcomes.all().delete()
         SroiOutcome.objects.bulk_create(new_rows)
