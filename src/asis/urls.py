@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 import asis.accounts.api  # noqa: F401  (registers endpoints)
 import asis.calls.api  # noqa: F401  (registers endpoints)
 import asis.core.api  # noqa: F401  (registers endpoints)
+import asis.impact.sroi.api  # noqa: F401  (registers endpoints)
 import asis.observatory.api  # noqa: F401  (registers endpoints)
 from asis.core.api_base import api
 from asis.core.language import set_language

@@ -46,3 +46,8 @@ RULES = {
     "impact:sroi_run": Rule(STAFF, "POST", kwargs=_analysis, data={"draws": "100", "seed": "1"}),
     "impact:sroi_pdf": Rule(HOLDER_AND_STAFF, kwargs=_analysis),
 }
+
+RULES.update({
+    "api:sroi_detail": Rule(HOLDER_AND_STAFF, kwargs=_analysis),
+    "api:sroi_run": Rule(STAFF, "POST", kwargs=_analysis, data={"draws": 100, "seed": 1}),
+})
