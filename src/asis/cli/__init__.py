@@ -18,6 +18,7 @@ SUBCOMMAND_MODULES = (
     "asis.cli.assess",
     "asis.cli.observatory",
     "asis.cli.calls",
+    "asis.cli.impact",
 )
 
 
