@@ -185,3 +185,34 @@ def test_create_from_the_list(world, client):
     analysis = SroiAnalysis.objects.get(title="Neu SROI")
     assert response.status_code == 302 and analysis.project == project
     assert analysis.organisation == project.application.call.organisation
+
+
+def test_demo_analysis_has_a_monte_carlo_result(world):
+    from asis.impact.sroi import demo
+
+    assert demo.generate(rng=None, size=None, progress=None) == {"sroi_analyses": 0}  # no demo project yet
+    project = make_project(world.org, world.users["project_holder"], title="Demo")
+    analysis = demo.sroi_demo_create(project=project, manager=world.users["manager"], draws=1_000)
+    run = analysis.runs.get()
+    assert analysis.outcomes.count() == 3 and "illustrative" in analysis.title
+    assert 0.0 <= run.result["monte_carlo"]["probability_above_one"] <= 1.0
+    assert len(run.result["tornado"]) == 7  # six ranged assumptions and the discount rate
+
+
+def test_api_reads_and_runs_by_token(world, client):
+    from asis.accounts.services import api_token_create
+
+    project = make_project(world.org, world.users["project_holder"], title="API")
+    analysis = services.sroi_create(actor=world.users["manager"], project=project, title="API SROI",
+                                    report_year=2025, investment=Decimal("1000"))
+    _save(analysis, world.users["manager"], [_row()])
+    created = api_token_create(user=world.users["manager"], name="script")
+    token = created[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    response = client.post(f"/api/v1/impact/sroi/{analysis.pk}/run?draws=500&seed=2", **auth)
+    assert response.status_code == 202
+    job = Job.objects.get(pk=response.json()["job_id"])
+    assert run_job.call(str(job.pk)) == "succeeded"
+    data = client.get(f"/api/v1/impact/sroi/{analysis.pk}", **auth).json()
+    assert data["latest_run"]["draws"] == 500 and data["outcomes"][0]["quantity"] == 20.0
+    assert client.post(f"/api/v1/impact/sroi/{analysis.pk}/run?draws=0", **auth).status_code == 422

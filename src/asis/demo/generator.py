@@ -34,7 +34,7 @@ ROLE_CYCLE = [Role.PROGRAMME_MANAGER, Role.EVALUATOR, Role.PROJECT_HOLDER, Role.
 
 
 # Later apps add their own demo data: modules with generate(rng=, size=, progress=) -> counts.
-DEMO_STEPS: tuple[str, ...] = ("asis.observatory.demo", "asis.calls.demo")
+DEMO_STEPS: tuple[str, ...] = ("asis.observatory.demo", "asis.calls.demo", "asis.impact.sroi.demo")
 
 
 @dataclass(frozen=True)
