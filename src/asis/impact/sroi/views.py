@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -148,7 +149,8 @@ def sroi_run(request: HttpRequest, analysis_id: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            return redirect(f"{request.path.rsplit('run/', 1)[0]}?job={job.pk}#run")
+            detail = reverse("impact:sroi_detail", kwargs={"analysis_id": analysis.pk})
+            return redirect(f"{detail}?job={job.pk}#run")
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("impact:sroi_detail", analysis_id=analysis.pk)
