@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from asis.core.formatting import percent
 from asis.engines.impact import sroi as engine
 from asis.impact.models import Indicator, ProjectIndicator, Report, ReportValue
 from asis.impact.models_sroi import PriceIndex, SroiAnalysis, SroiOutcome
@@ -113,7 +114,7 @@ def error_message(error: engine.SroiInputError, rows: list[SroiOutcome] | None =
     messages = {
         "map_empty": _("The impact map has no outcome yet: add at least one."),
         "investment_invalid": _("The investment must be more than zero."),
-        "discount_rate_invalid": _("The discount rate must be above -100 %."),
+        "discount_rate_invalid": _("The discount rate must be above %(limit)s.") % {"limit": percent(-1)},
         "duration_invalid": _("The duration must be a whole number of years from 1 to 100."),
         "share_out_of_range": _("The %(assumption)s must lie between 0 and 1 (0 %% and 100 %%).")
         % {"assumption": label},

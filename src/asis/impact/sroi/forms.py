@@ -14,7 +14,7 @@ from asis.impact.models_sroi import FinancialProxy, SroiAnalysis, SroiOutcome
 from asis.impact.sroi.adapters import RANGED
 from asis.impact.sroi.services import DEFAULT_DRAWS, MAX_DRAWS
 
-SHARE_HELP = _("A share from 0 to 1: 0.25 means 25 %.")
+SHARE_HELP = _("A share from 0 to 1: 0.25 means 25 percent.")
 
 
 class SroiCreateForm(forms.Form):
@@ -38,7 +38,8 @@ class SroiAnalysisForm(forms.ModelForm):
         fields = ("title", "report_year", "country", "investment", "discount_rate", "discount_rate_low",
                   "discount_rate_high", "status")
         help_texts = {
-            "discount_rate": _("0.035 = 3.5 %, the rate of the HM Treasury Green Book the SROI guide recommends."),
+            "discount_rate": _("0.035 means 3.5 percent, the rate of the HM Treasury Green Book that the SROI guide "
+                              "recommends."),
             "country": _("Two-letter code of the price index used to re-base proxies without a country."),
         }
 
