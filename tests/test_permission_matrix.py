@@ -135,6 +135,9 @@ def _make_admin_object(model):
         if model._meta.model_name == "notification":
             return model.objects.create(kind="test", language="en", subject="s", body="b", status="sent",
                                         call=call, application=application)
+    if model._meta.label == "impact.FinancialProxy":
+        return model.objects.create(name="Matrix proxy", value=1, unit="person per year", price_year=2024,
+                                    source="Matrix test")
     if model._meta.label == "impact.Indicator":
         from tests.impact.helpers import make_indicator
 

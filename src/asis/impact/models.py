@@ -333,3 +333,4 @@ from asis.impact.models_counterfactual import (  # noqa: E402,F401,I001
 )
 from asis.impact.models_regions import RegionStatistic  # noqa: E402,F401  (region statistics, own module)
 from asis.impact.models_reports import ReportReminder  # noqa: E402,F401  (reminders of the reporting workflow)
+from asis.impact.models_sroi import FinancialProxy, PriceIndex, SroiAnalysis, SroiOutcome, SroiRun  # noqa: E402,F401

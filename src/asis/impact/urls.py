@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("asis.impact.urls_reports")),
     path("", include("asis.impact.urls_library")),
     path("counterfactual/", include("asis.impact.counterfactual.urls")),
+    path("sroi/", include("asis.impact.sroi.urls")),
 ]
