@@ -1,0 +1,1 @@
+"""Simulation engine (see docs/methods/simulation-odd.md)."""
