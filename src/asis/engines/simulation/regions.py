@@ -1,13 +1,16 @@
 """Adjacency of the 42 Alpine Space NUTS-2 regions, computed from the shapes the project ships.
 
-Two regions are neighbours when their boundaries share an edge: at least two vertices of one
-region lie within ``tolerance_km`` of the other's boundary (point-to-segment distance on an
-equirectangular projection centred at 46 degrees N, the middle of the Alpine Space). Two
-vertices, not one, so that regions touching in a single corner point are not neighbours.
+Two regions are neighbours when their boundaries share an edge: at least
+``min_shared_points`` (default 2) distinct vertex locations of either region lie within
+``tolerance_km`` of the other's boundary (point-to-segment distance on an equirectangular
+projection centred at 46 degrees N, the middle of the Alpine Space). Two locations, not one, so
+that regions touching in a single point are not neighbours.
 
 The shipped GISCO 1:20M file is topologically clean: neighbouring polygons share their vertices
-exactly, and the 103 neighbour pairs found are the same for every tolerance from 1 m to 2 km
-(5 km adds one spurious pair); the default 0.5 km is well inside that stable range.
+exactly, and the 101 neighbour pairs found are the same for every tolerance from 0 to 2 km
+(5 km adds a spurious pair); the default 0.5 km is inside that stable range. The two pairs that
+touch in a single point are contacts across Lake Constance (AT34-DE14 and CH05-DE27), which have
+no land border; ``min_shared_points=1`` adds them (103 pairs).
 """
 
 from __future__ import annotations
@@ -65,7 +68,8 @@ def _rings(geometry: Mapping[str, Any]) -> list[NDArray[np.float64]]:
 
 
 def adjacency_from_features(
-    features: Iterable[Mapping[str, Any]], *, tolerance_km: float = 0.5, code_key: str = "id"
+    features: Iterable[Mapping[str, Any]], *, tolerance_km: float = 0.5, code_key: str = "id",
+    min_shared_points: int = 2,
 ) -> Adjacency:
     """Neighbour matrix of GeoJSON polygon ``features`` (codes from ``properties[code_key]``)."""
     if not tolerance_km >= 0:
@@ -97,6 +101,7 @@ def adjacency_from_features(
     owner_p = np.asarray(point_owner)
     owner_s = np.asarray(segment_owner)
     counts = np.zeros((n, n), dtype=np.int64)
+    hits: list[NDArray[np.float64]] = []
     # Blocks of points keep the (points x segments) distance matrix small in memory.
     for lo in range(0, len(p), 512):
         block = p[lo : lo + 512]
@@ -105,11 +110,17 @@ def adjacency_from_features(
         dist = np.linalg.norm(rel - t[..., None] * d[None], axis=2)
         ii, jj = np.nonzero(dist <= tolerance_km)
         keep = owner_p[lo + ii] != owner_s[jj]
-        # One vertex near several segments of the same region counts once.
-        pairs = np.unique(np.stack([lo + ii[keep], owner_s[jj[keep]]]), axis=1)
-        np.add.at(counts, (owner_p[pairs[0]], pairs[1]), 1)
-    shared = counts + counts.T
-    matrix = shared >= 2
+        hits.append(np.column_stack([owner_p[lo + ii[keep]], owner_s[jj[keep]],
+                                     np.round(p[lo + ii[keep]], 6)]))
+    # One location counts once per pair of regions, however many segments or repeated ring
+    # vertices (a ring's closing point) it touches.
+    if hits:
+        found = np.vstack(hits)
+        pair = np.sort(found[:, :2], axis=1)  # unordered pair: both sides' sightings merge
+        found = np.unique(np.column_stack([pair, found[:, 2:]]), axis=0)
+        np.add.at(counts, (found[:, 0].astype(np.int64), found[:, 1].astype(np.int64)), 1)
+    shared = counts + counts.T  # counts is upper-triangular: distinct shared locations per pair
+    matrix = shared >= min_shared_points
     np.fill_diagonal(matrix, False)
     return Adjacency(codes=tuple(codes), matrix=tuple(tuple(int(v) for v in row) for row in matrix))
 
@@ -119,9 +130,11 @@ def load_shipped_features(path: Path = SHIPPED_GEOJSON) -> list[dict[str, Any]]:
         return list(json.load(fh)["features"])
 
 
-def shipped_adjacency(*, tolerance_km: float = 0.5) -> Adjacency:
+def shipped_adjacency(*, tolerance_km: float = 0.5, min_shared_points: int = 2) -> Adjacency:
     """Adjacency of the 42 shipped Alpine Space regions (sorted as in the file)."""
-    return adjacency_from_features(load_shipped_features(), tolerance_km=tolerance_km)
+    return adjacency_from_features(
+        load_shipped_features(), tolerance_km=tolerance_km, min_shared_points=min_shared_points
+    )
 
 
 def reorder(adjacency: Adjacency, codes: Sequence[str]) -> Adjacency:
