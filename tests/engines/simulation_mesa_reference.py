@@ -85,12 +85,12 @@ class Ecosystem(mesa.Model):
         rho = p.quality_correlation
         applicants: list[list[tuple[float, float, float, Initiative]]] = [[] for _ in range(self.G)]
         for agent in self.initiatives:
-            if agent.state == "active" and agent.emerged < t and agent.funded_until <= t:
-                if self.random.random() < d.apply_probability:
-                    e = self.random.gauss(0, 1)
-                    s = rho * e + math.sqrt(1 - rho**2) * self.random.gauss(0, 1)
-                    score = (1 - lv.social_weight) * e + lv.social_weight * s + d.noise_sd * self.random.gauss(0, 1)
-                    applicants[agent.region].append((score, e, s, agent))
+            eligible = agent.state == "active" and agent.emerged < t and agent.funded_until <= t
+            if eligible and self.random.random() < d.apply_probability:
+                e = self.random.gauss(0, 1)
+                s = rho * e + math.sqrt(1 - rho**2) * self.random.gauss(0, 1)
+                score = (1 - lv.social_weight) * e + lv.social_weight * s + d.noise_sd * self.random.gauss(0, 1)
+                applicants[agent.region].append((score, e, s, agent))
         funded = 0
         for g in range(self.G):
             best = sorted(applicants[g], key=lambda x: -x[0])[: d.slots_per_call[g]]
