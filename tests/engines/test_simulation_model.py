@@ -2,7 +2,13 @@ import numpy as np
 import pytest
 
 from asis.engines.simulation.errors import InvalidParameterError, RunTooLargeError, SimulationError
-from asis.engines.simulation.model import INDICATORS, geometric, run_generator, simulate_chunk
+from asis.engines.simulation.model import (
+    INDICATORS,
+    derive,
+    geometric,
+    run_generator,
+    simulate_chunk,
+)
 from asis.engines.simulation.parameters import (
     Geography,
     Levers,
@@ -54,7 +60,7 @@ def test_a_run_does_not_depend_on_the_chunk_that_computes_it():
 
 
 def test_accounting_identities_hold_in_every_run():
-    spec = small_spec(levers=Levers(calls_per_year=2, budget_eur_per_year=4_000_000),
+    spec = small_spec(levers=Levers(calls_per_year=2, budget_eur_per_year=2_000_000),
                       horizon_months=60)
     d = simulate_chunk(spec, 0, 8).data
     natives = d["active"] - d["replicas"]
@@ -62,6 +68,10 @@ def test_accounting_identities_hold_in_every_run():
     flow = initial + (d["new"] - d["failures"]).sum(axis=2).cumsum(axis=1)
     assert np.array_equal(natives.sum(axis=2), flow)
     assert (d["funded"] <= d["applications"]).all()
+    # Each region funds at most the grants its share of the call's budget pays for.
+    slots = derive(spec).slots_per_call
+    assert (d["funded"] <= slots[None, None, :]).all()
+    assert (d["funded"] == np.minimum(d["applications"], slots)).all()
     assert d["funded"].sum() > 0 and d["replicas"].sum() > 0
     assert np.allclose(d["grants_eur"], d["funded"] * 150_000 * 0.8)
     assert (d["funded_active"] <= natives).all()

@@ -254,7 +254,8 @@ class _Chunk:
         top = -np.partition(-grid, kmax - 1, axis=2)[:, :, :kmax]
         top = -np.sort(-top, axis=2)
         k = np.minimum(d.slots_per_call, self.B)
-        threshold = np.where(k > 0, top[:, :, np.maximum(k - 1, 0)], np.inf)
+        # The k_g-th best score of each region is its funding threshold (k_g = 0: fund none).
+        threshold = np.where(k > 0, top[:, np.arange(self.G), np.maximum(k - 1, 0)], np.inf)
         chosen = grid.reshape(-1)[flat] >= threshold.reshape(-1)[flat // self.B]
         flat, economic, social = flat[chosen], economic[chosen], social[chosen]
         if flat.size == 0:
