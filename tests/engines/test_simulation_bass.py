@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from asis.engines.simulation.bass import bass_cumulative, bass_per_period, fit_bass
-from asis.engines.simulation.errors import InvalidParameterError
+from asis.engines.simulation.errors import InvalidParameterError, SimulationError
 
 
 def test_fit_recovers_known_parameters_from_exact_data():
@@ -34,3 +34,9 @@ def test_unusable_series_are_refused(series):
     with pytest.raises(InvalidParameterError) as err:
         fit_bass(series)
     assert err.value.code == "simulation.bass_series"
+
+
+def test_a_fit_that_does_not_converge_is_reported_with_a_code():
+    with pytest.raises(SimulationError) as err:
+        fit_bass(bass_per_period(np.arange(1, 16), 0.03, 0.38, 1000.0), max_evaluations=1)
+    assert err.value.code == "simulation.bass_no_fit"

@@ -49,7 +49,9 @@ def bass_per_period(t: NDArray[np.float64], p: float, q: float, m: float) -> NDA
     return np.asarray(m * (bass_cumulative(t, p, q) - bass_cumulative(t - 1, p, q)))
 
 
-def fit_bass(series: Sequence[float], *, m_guess: float | None = None) -> BassFit:
+def fit_bass(
+    series: Sequence[float], *, m_guess: float | None = None, max_evaluations: int = 20000
+) -> BassFit:
     """Fit p, q, m to adopters per period ``series`` (first value = period 1)."""
     y = np.asarray(series, dtype=np.float64)
     if y.ndim != 1 or y.size < 4 or not np.all(np.isfinite(y)) or np.any(y < 0):
@@ -74,15 +76,15 @@ def fit_bass(series: Sequence[float], *, m_guess: float | None = None) -> BassFi
                     popt, pcov = curve_fit(
                         bass_per_period, t, y, p0=(p0, q0, m0),
                         bounds=([1e-6, 0.0, total * 0.999], [1.0, 5.0, total * 1000]),
-                        maxfev=20000,
+                        maxfev=max_evaluations,
                     )
             except RuntimeError:
                 continue
             sse = float(((bass_per_period(t, *popt) - y) ** 2).sum())
             if best is None or sse < best[0]:
                 best = (sse, popt, pcov)
-    if best is None:  # pragma: no cover - every start failing has not been seen
-        raise SimulationError("simulation.bass_no_fit", "the Bass fit did not converge", {})
+    if best is None:
+        raise SimulationError("simulation.bass_no_fit", "the Bass fit did not converge", {"field": "series"})
     sse, popt, pcov = best
     se = np.sqrt(np.clip(np.diag(pcov), 0, None))
     ss_tot = float(((y - y.mean()) ** 2).sum())
