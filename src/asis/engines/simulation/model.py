@@ -165,11 +165,17 @@ class _Chunk:
             life[r] = geometric(1.0 - gen.random(size=(G, B)), self.d.hazard_unfunded)
         tau[:, :, B:] = np.inf
         self.tau, self.life = tau, life
+        self.tau_flat = tau.reshape(-1)
+        # Offsets of each (run, region) row in tau_flat: a flat gather beats take_along_axis.
+        self.tau_rows = (np.arange(R * G) * (B + WINDOW)).reshape(R, G, 1)
+        self.window = np.arange(WINDOW)
+        self.grid = np.empty(R * G * B)
         self.cum_hazard = np.zeros((R, G))
         self.pointer = np.zeros((R, G), dtype=np.int64)
-        self.emerged = np.full((R, G, B), NEVER, dtype=np.int64)
-        self.fail = np.full((R, G, B), NEVER, dtype=np.int64)
-        self.funded_until = np.full((R, G, B), -1, dtype=np.int64)
+        # int32 months halve the memory traffic of the eligibility scans at each call.
+        self.emerged = np.full((R, G, B), NEVER, dtype=np.int32)
+        self.fail = np.full((R, G, B), NEVER, dtype=np.int32)
+        self.funded_until = np.full((R, G, B), -1, dtype=np.int32)
         # Event histograms indexed by month (T is a sink for events beyond the horizon).
         self.fail_hist = np.zeros((R, G, T + 1))
         self.replica_diff = np.zeros((R, G, T + 1))
@@ -196,8 +202,8 @@ class _Chunk:
         before = self.pointer.copy()
         found: list[NDArray[np.int64]] = []
         while True:
-            idx = self.pointer[..., None] + np.arange(WINDOW)
-            vals = np.take_along_axis(self.tau, idx, axis=2)
+            idx = self.pointer[..., None] + self.window
+            vals = self.tau_flat[self.tau_rows + idx]
             hit = vals <= self.cum_hazard[..., None]
             count = hit.sum(axis=2)
             r, g, w = np.nonzero(hit)
@@ -214,7 +220,7 @@ class _Chunk:
 
     def _redraw_fail(self, flat: NDArray[np.int64], t: int, u: NDArray[np.float64],
                      hazard: NDArray[np.float64] | float) -> NDArray[np.int64]:
-        old = self.fail.reshape(-1)[flat]
+        old = self.fail.reshape(-1)[flat].astype(np.int64)
         self._hist_add(self.fail_hist, flat, old, -1.0)
         new = t - 1 + geometric(u, hazard)
         self.fail.reshape(-1)[flat] = new
@@ -244,7 +250,8 @@ class _Chunk:
         economic = z[0]
         social = p.quality_correlation * z[0] + np.sqrt(1 - p.quality_correlation**2) * z[1]
         score = (1 - lv.social_weight) * economic + lv.social_weight * social + d.noise_sd * z[2]
-        flat_grid = np.full(self.R * self.G * self.B, -np.inf)
+        flat_grid = self.grid
+        flat_grid.fill(-np.inf)
         flat_grid[flat] = score
         grid = flat_grid.reshape(self.R, self.G, self.B)
         kmax = int(d.slots_per_call.max())
