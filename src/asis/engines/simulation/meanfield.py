@@ -23,7 +23,13 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtri, pdtr
 
-from asis.engines.simulation.model import INDICATORS, derive, emergence_rate, to_resolution
+from asis.engines.simulation.model import (
+    INDICATORS,
+    derive,
+    emergence_matrix,
+    emergence_rate,
+    to_resolution,
+)
 from asis.engines.simulation.parameters import RunSpec
 
 
@@ -64,6 +70,7 @@ def mean_field(spec: RunSpec) -> MeanFieldResult:
     deg = adj.sum(axis=1)
     spread = np.divide(adj, deg[:, None], out=np.zeros_like(adj), where=deg[:, None] > 0)
     k = p.heterogeneity_shape
+    rates = emergence_matrix(spec, d)
     pot0 = d.n_potential.astype(np.float64)
     unfunded = d.n_initial.astype(np.float64)
     post = np.zeros(G)
@@ -103,7 +110,7 @@ def mean_field(spec: RunSpec) -> MeanFieldResult:
             out["applications"][t] = apps
             out["funded"][t] = funded
             out["grants_eur"][t] = funded * d.grant_eur
-        lam += emergence_rate(spec, d, active_prev)
+        lam += emergence_rate(p.innovation_p, rates, active_prev)
         now = pot0 * (1 + lam / k) ** (-k)
         new = remaining - now
         remaining = now

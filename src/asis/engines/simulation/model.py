@@ -107,24 +107,31 @@ def derive(spec: RunSpec) -> Derived:
     )
 
 
-def emergence_rate(
-    spec: RunSpec, d: Derived, active: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """lambda_g for active counts ``active`` (..., regions); shared with the mean-field model."""
+def emergence_matrix(spec: RunSpec, d: Derived) -> NDArray[np.float64]:
+    """M with lambda_g = p + sum_j M[g, j] A_j: own region, neighbours and cooperation links."""
     geo, p = spec.geography, spec.params
     n = geo.agents_array.astype(np.float64)
     adj, coop = geo.adjacency_array, geo.cooperation_array
 
-    def share(num: NDArray[np.float64], den: NDArray[np.float64]) -> NDArray[np.float64]:
-        return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    def per(den: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.divide(1.0, den, out=np.zeros_like(den), where=den > 0)
 
-    own = share(active, np.broadcast_to(n, active.shape))
-    nb = share(active @ adj.T, np.broadcast_to(adj @ n, active.shape))
-    co = share(active @ coop.T, np.broadcast_to(coop @ n, active.shape))
     return np.asarray(
-        p.innovation_p + p.imitation_q * own + p.imitation_q * p.neighbour_weight * nb
-        + d.cooperation_q * co
+        p.imitation_q * np.diag(per(n))
+        + p.imitation_q * p.neighbour_weight * adj * per(adj @ n)[:, None]
+        + d.cooperation_q * coop * per(coop @ n)[:, None]
     )
+
+
+def emergence_rate(
+    p: float, matrix: NDArray[np.float64], active: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """lambda_g for active counts ``active`` (..., regions); shared with the mean-field model.
+
+    An elementwise product summed along the last axis, not a matrix product: BLAS may sum in an
+    order that depends on how many runs the chunk holds, and a run must not depend on its chunk.
+    """
+    return np.asarray(p + (active[..., None, :] * matrix).sum(axis=-1))
 
 
 def geometric(u: NDArray[np.float64], hazard: NDArray[np.float64] | float) -> NDArray[np.int64]:
@@ -146,6 +153,7 @@ class _Chunk:
 
     def __init__(self, spec: RunSpec, start: int, stop: int) -> None:
         self.spec, self.d = spec, derive(spec)
+        self.rate_matrix = emergence_matrix(spec, self.d)
         geo, p = spec.geography, spec.params
         self.R, self.G = stop - start, len(geo.codes)
         self.B = int(geo.agents_array.max())
@@ -312,7 +320,7 @@ class _Chunk:
             self._end_funding(t)
             if t % d.call_interval == 0:
                 self._call(t)
-            self.cum_hazard += emergence_rate(self.spec, d, self.active_prev)
+            self.cum_hazard += emergence_rate(p.innovation_p, self.rate_matrix, self.active_prev)
             new = self._emerge(t)
             failed += self.fail_hist[:, :, t]
             replicas += self.replica_diff[:, :, t]
