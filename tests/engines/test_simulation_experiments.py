@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -19,7 +21,7 @@ from asis.engines.simulation.experiments import (
     sobol_samples,
     summarise,
 )
-from asis.engines.simulation.model import INDICATORS, ChunkResult
+from asis.engines.simulation.model import INDICATORS, ChunkResult, simulate_levers
 from asis.engines.simulation.parameters import Levers
 from tests.engines.simulation_helpers import small_spec
 
@@ -143,3 +145,29 @@ def test_a_sweep_resumes_after_a_worker_dies_with_the_same_results():
     whole = run_chunk(spec, 0, 8)  # ... recomputing only what is missing gives the same numbers
     for name in INDICATORS:
         assert np.array_equal(resumed.data[name], whole.data[name])
+
+
+def test_batched_design_points_equal_one_chunk_per_point():
+    spec = small_spec(horizon_months=24)
+    ranges = (LeverRange("budget_eur_per_year", 0.0, 6e6), LeverRange("calls_per_year", 0, 1))
+    points = np.array([[1e6, 0.1], [5e6, 0.9], [3e6, 0.5]])
+    outcome = outcome_total("reach", cumulative=True)
+    batched = evaluate_points(spec, ranges, points, outcome, runs_per_point=2, batch=2)
+    one_by_one = [
+        outcome(run_chunk(replace(spec, n_runs=2, levers=levers_at(spec.levers, ranges, p)), 0, 2)).mean()
+        for p in points
+    ]
+    assert np.array_equal(batched, one_by_one)
+
+
+@pytest.mark.parametrize(("levers", "runs"), [([Levers()], [0, 1]), ([], []), ([Levers()], [99])])
+def test_a_malformed_batch_is_refused(levers, runs):
+    with pytest.raises(InvalidParameterError) as err:
+        simulate_levers(small_spec(), levers, runs)
+    assert err.value.code == "simulation.batch_shape"
+
+
+def test_each_lever_set_of_a_batch_is_validated():
+    with pytest.raises(InvalidParameterError) as err:
+        simulate_levers(small_spec(), [Levers(), Levers(budget_eur_per_year=-5.0)], [0, 0])
+    assert err.value.code == "simulation.negative_budget"

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from asis.engines.simulation.errors import InvalidParameterError
-from asis.engines.simulation.model import ChunkResult, simulate_chunk
+from asis.engines.simulation.model import ChunkResult, simulate_chunk, simulate_levers
 from asis.engines.simulation.parameters import (
     CALLS_PER_YEAR_CHOICES,
     DEFAULT_MAX_AGENT_MONTHS,
@@ -142,15 +142,23 @@ def outcome_total(name: str, *, cumulative: bool) -> Outcome:
 
 def evaluate_points(
     spec: RunSpec, ranges: Sequence[LeverRange], points: NDArray[np.float64], outcome: Outcome,
-    runs_per_point: int = 1,
+    runs_per_point: int = 1, *, batch: int = 25,
 ) -> NDArray[np.float64]:
     """Mean outcome at each lever point; every point reuses seed children 0.. (common random
-    numbers), so differences between points come from the levers, not from the draws."""
+    numbers), so differences between points come from the levers, not from the draws.
+
+    ``batch`` design points are simulated together in one chunk (``simulate_levers``): the
+    same numbers as one chunk per point, with the per-month overhead shared.
+    """
     point_spec = replace(spec, n_runs=runs_per_point)
+    levers = [levers_at(spec.levers, ranges, point) for point in points]
     values = np.empty(len(points))
-    for i, point in enumerate(points):
-        s = replace(point_spec, levers=levers_at(spec.levers, ranges, point))
-        values[i] = float(outcome(run_chunk(s, 0, runs_per_point)).mean())
+    for lo in range(0, len(points), max(1, batch)):
+        part = levers[lo : lo + max(1, batch)]
+        rows = [lv for lv in part for _ in range(runs_per_point)]
+        runs = [r for _ in part for r in range(runs_per_point)]
+        measured = outcome(simulate_levers(point_spec, rows, runs))
+        values[lo : lo + len(part)] = measured.reshape(len(part), runs_per_point).mean(axis=1)
     return values
 
 

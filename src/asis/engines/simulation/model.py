@@ -22,13 +22,14 @@ bit-identical results (see experiments.run_chunk).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
 from asis.engines.simulation.errors import InvalidParameterError
-from asis.engines.simulation.parameters import DEFAULT_MAX_AGENT_MONTHS, RunSpec
+from asis.engines.simulation.parameters import DEFAULT_MAX_AGENT_MONTHS, Levers, RunSpec
 
 NEVER = 2**30
 WINDOW = 8
@@ -134,6 +135,14 @@ def emergence_rate(
     return np.asarray(p + (active[..., None, :] * matrix).sum(axis=-1))
 
 
+def _derive_rows(spec: RunSpec, levers: Sequence[Levers]) -> list[Derived]:
+    cache: dict[Levers, Derived] = {}
+    for lv in levers:
+        if lv not in cache:
+            cache[lv] = derive(replace(spec, levers=lv))
+    return [cache[lv] for lv in levers]
+
+
 def geometric(u: NDArray[np.float64], hazard: NDArray[np.float64] | float) -> NDArray[np.int64]:
     """Months K >= 1 to the event for a monthly hazard, by inversion of a uniform u in (0, 1]."""
     h = np.broadcast_to(np.asarray(hazard, dtype=np.float64), u.shape)
@@ -151,14 +160,28 @@ def run_generator(seed: int, run: int) -> np.random.Generator:
 class _Chunk:
     """The state of one chunk of runs; ``step`` advances all runs by one month."""
 
-    def __init__(self, spec: RunSpec, start: int, stop: int) -> None:
+    def __init__(self, spec: RunSpec, runs: Sequence[int], levers: Sequence[Levers]) -> None:
+        # Row r is run ``runs[r]`` (its seed child) under ``levers[r]``: a Monte Carlo chunk has
+        # one lever set, a sweep batches design points (common random numbers).
         self.spec, self.d = spec, derive(spec)
-        self.rate_matrix = emergence_matrix(spec, self.d)
         geo, p = spec.geography, spec.params
-        self.R, self.G = stop - start, len(geo.codes)
+        self.R, self.G = len(runs), len(geo.codes)
+        ds = _derive_rows(spec, levers)
+        row = np.asarray
+        self.h_unfunded = row([d.hazard_unfunded for d in ds])
+        self.h_funded = row([d.hazard_funded for d in ds])
+        self.h_post = row([d.hazard_post for d in ds])
+        self.apply_p = row([d.apply_probability for d in ds])
+        self.grant = row([d.grant_eur for d in ds])
+        self.slots = np.stack([d.slots_per_call for d in ds])
+        self.interval = row([d.call_interval for d in ds])
+        self.noise = row([d.noise_sd for d in ds])
+        self.weight = row([lv.social_weight for lv in levers])
+        self.scaling = row([d.scaling_rate for d in ds])
+        self.rate_matrix = np.stack([emergence_matrix(spec, d) for d in ds])
         self.B = int(geo.agents_array.max())
         self.T = spec.horizon_months
-        self.gens = [run_generator(spec.seed, i) for i in range(start, stop)]
+        self.gens = [run_generator(spec.seed, i) for i in runs]
         R, G, B, T = self.R, self.G, self.B, self.T
         slot = np.arange(B)
         valid = slot[None, :] < geo.agents_array[:, None]
@@ -170,7 +193,7 @@ class _Chunk:
             t_r = gen.standard_exponential(size=(G, B)) / theta
             t_r = np.where(initial, -1.0, np.where(valid, t_r, np.inf))
             tau[r, :, :B] = np.sort(t_r, axis=1)
-            life[r] = geometric(1.0 - gen.random(size=(G, B)), self.d.hazard_unfunded)
+            life[r] = geometric(1.0 - gen.random(size=(G, B)), self.h_unfunded[r])
         tau[:, :, B:] = np.inf
         self.tau, self.life = tau, life
         self.tau_flat = tau.reshape(-1)
@@ -245,42 +268,50 @@ class _Chunk:
         for flat in self.cohorts.pop(t, []):
             alive = flat[self.fail.reshape(-1)[flat] >= t]
             u = 1.0 - self._per_run(alive, 1)[0]
-            self._redraw_fail(alive, t, u, self.d.hazard_post)
+            self._redraw_fail(alive, t, u, self.h_post[self._run(alive)])
 
     def _call(self, t: int) -> None:
-        d, p, lv = self.d, self.spec.params, self.spec.levers
+        p = self.spec.params
+        calling = t % self.interval == 0
+        if not calling.any():
+            return
         eligible = (self.emerged < t) & (self.fail >= t) & (self.funded_until <= t)
+        eligible &= calling[:, None, None]
         flat = np.flatnonzero(eligible)
-        apply = self._per_run(flat, 1)[0] < d.apply_probability
+        apply = self._per_run(flat, 1)[0] < self.apply_p[self._run(flat)]
         flat = flat[apply]
         self._record(t, "applications", flat, 1.0)
         z = _normals(self._per_run(flat, 3))
         economic = z[0]
         social = p.quality_correlation * z[0] + np.sqrt(1 - p.quality_correlation**2) * z[1]
-        score = (1 - lv.social_weight) * economic + lv.social_weight * social + d.noise_sd * z[2]
+        run = self._run(flat)
+        w = self.weight[run]
+        score = (1 - w) * economic + w * social + self.noise[run] * z[2]
         flat_grid = self.grid
         flat_grid.fill(-np.inf)
         flat_grid[flat] = score
         grid = flat_grid.reshape(self.R, self.G, self.B)
-        kmax = int(d.slots_per_call.max())
+        kmax = int(self.slots.max())
         if kmax == 0:
             return
         kmax = min(kmax, self.B)
         top = -np.partition(-grid, kmax - 1, axis=2)[:, :, :kmax]
         top = -np.sort(-top, axis=2)
-        k = np.minimum(d.slots_per_call, self.B)
+        k = np.minimum(self.slots, self.B)
         # The k_g-th best score of each region is its funding threshold (k_g = 0: fund none).
-        threshold = np.where(k > 0, top[:, np.arange(self.G), np.maximum(k - 1, 0)], np.inf)
+        kth = np.take_along_axis(top, np.maximum(k - 1, 0)[..., None], axis=2)[..., 0]
+        threshold = np.where(k > 0, kth, np.inf)
         chosen = grid.reshape(-1)[flat] >= threshold.reshape(-1)[flat // self.B]
         flat, economic, social = flat[chosen], economic[chosen], social[chosen]
         if flat.size == 0:
             return
         self._record(t, "funded", flat, 1.0)
-        self._record(t, "grants_eur", flat, d.grant_eur)
+        run = self._run(flat)
+        self._record(t, "grants_eur", flat, self.grant[run])
         self.funded_until.reshape(-1)[flat] = t + p.funding_months
         u = self._per_run(flat, 4)
         mult = np.clip(1 - p.economic_effect * economic, 0.0, 2.0)
-        fail = self._redraw_fail(flat, t, 1.0 - u[0], d.hazard_funded * mult)
+        fail = self._redraw_fail(flat, t, 1.0 - u[0], self.h_funded[run] * mult)
         end = np.minimum(t + p.funding_months, fail)
         extra = p.reach_per_funded * np.maximum(0.0, 1 + p.reach_quality_effect * social)
         self._hist_add(self.reach_diff, flat, np.full_like(flat, t), extra)
@@ -290,15 +321,14 @@ class _Chunk:
         if t + p.funding_months < self.T:
             self.cohorts[t + p.funding_months].append(flat)
         # Scaling: one replica in a random neighbouring region if it happens while funded and alive.
-        wait = geometric(1.0 - u[1], d.scaling_rate)
+        wait = geometric(1.0 - u[1], self.scaling[run])
         month = t + wait - 1
         region = (flat // self.B) % self.G
         deg = self.degree[region]
         scales = (wait <= p.funding_months) & (month < fail) & (deg > 0)
         pick = np.minimum((u[2] * deg).astype(np.int64), np.maximum(deg - 1, 0))
         target = self.neighbours[region, pick]
-        run = flat // (self.G * self.B)
-        death = month + geometric(1.0 - u[3], d.hazard_post)
+        death = month + geometric(1.0 - u[3], self.h_post[run])
         target_flat = (run * self.G + target) * self.B
         s = scales
         self._hist_add(self.replica_diff, target_flat[s], month[s], 1.0)
@@ -306,20 +336,23 @@ class _Chunk:
         inside = s & (month < self.T)
         np.add.at(self.out["scaled"], (run[inside], month[inside], target[inside]), 1.0)
 
-    def _record(self, t: int, name: str, flat: NDArray[np.int64], value: float) -> None:
+    def _run(self, flat: NDArray[np.int64]) -> NDArray[np.int64]:
+        return np.asarray(flat // (self.G * self.B))
+
+    def _record(self, t: int, name: str, flat: NDArray[np.int64],
+                value: NDArray[np.float64] | float) -> None:
         times = np.full_like(flat, t)
         np.add.at(self.out[name], (flat // (self.G * self.B), times, (flat // self.B) % self.G), value)
 
     def run(self) -> None:
-        d, p = self.d, self.spec.params
+        p = self.spec.params
         failed = np.zeros((self.R, self.G))
         replicas = np.zeros((self.R, self.G))
         funded_active = np.zeros((self.R, self.G))
         reach_extra = np.zeros((self.R, self.G))
         for t in range(self.T):
             self._end_funding(t)
-            if t % d.call_interval == 0:
-                self._call(t)
+            self._call(t)
             self.cum_hazard += emergence_rate(p.innovation_p, self.rate_matrix, self.active_prev)
             new = self._emerge(t)
             failed += self.fail_hist[:, :, t]
@@ -372,9 +405,34 @@ def simulate_chunk(
             f"need 0 <= start < stop <= {spec.n_runs}, got {start}..{stop}",
             {"start": start, "stop": stop, "n_runs": spec.n_runs},
         )
-    chunk = _Chunk(spec, start, stop)
+    chunk = _Chunk(spec, range(start, stop), [spec.levers] * (stop - start))
     chunk.run()
     return ChunkResult(
         start=start, stop=stop, codes=spec.geography.codes, resolution=spec.resolution,
+        data=to_resolution(chunk.out, spec.resolution),
+    )
+
+
+def simulate_levers(
+    spec: RunSpec, levers: Sequence[Levers], runs: Sequence[int], *,
+    max_agent_months: int = DEFAULT_MAX_AGENT_MONTHS,
+) -> ChunkResult:
+    """Row i: run ``runs[i]`` of ``spec`` (its seed child) under ``levers[i]``.
+
+    For sweeps: many design points in one chunk share the per-month overhead. Row i equals
+    ``simulate_chunk`` of ``spec`` with ``levers[i]``, run ``runs[i]``.
+    """
+    spec.validate(max_agent_months=max_agent_months)
+    if len(levers) != len(runs) or not levers or any(not 0 <= r < spec.n_runs for r in runs):
+        raise InvalidParameterError(
+            "simulation.batch_shape", "need one run index in [0, n_runs) per lever set",
+            {"levers": len(levers), "runs": len(runs), "n_runs": spec.n_runs},
+        )
+    for lv in levers:
+        lv.validate(len(spec.geography.codes))
+    chunk = _Chunk(spec, runs, levers)
+    chunk.run()
+    return ChunkResult(
+        start=0, stop=len(runs), codes=spec.geography.codes, resolution=spec.resolution,
         data=to_resolution(chunk.out, spec.resolution),
     )
