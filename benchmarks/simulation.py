@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 import tracemalloc
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -65,7 +66,9 @@ def _sobol_part(points: np.ndarray) -> np.ndarray:
 
 
 def sobol(base: int, workers: int) -> tuple[int, float, object]:
-    points = sobol_samples(DEFAULT_LEVER_RANGES, base, seed=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # SALib: N is not a power of 2
+        points = sobol_samples(DEFAULT_LEVER_RANGES, base, seed=1)
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         parts = list(pool.map(_sobol_part, np.array_split(points, workers * 8)))
