@@ -15,6 +15,7 @@ from asis.engines.simulation.parameters import (
     ModelParams,
     RunSpec,
     default_geography,
+    geography_for,
     spread_agents,
 )
 from tests.engines.simulation_helpers import line_geography, small_spec
@@ -181,3 +182,10 @@ def test_chunk_bounds_outside_the_runs_are_refused(start, stop):
 def test_spread_agents_refuses_bad_weights():
     with pytest.raises(InvalidParameterError):
         spread_agents(10, (0.0, 0.0))
+
+
+def test_a_geography_from_observed_counts_keeps_their_order_and_the_shapes_adjacency():
+    geo = geography_for({"SI04": 120, "AT11": 30, "AT12": 80})
+    assert geo.codes == ("SI04", "AT11", "AT12") and geo.agents == (120, 30, 80)
+    assert geo.adjacency == ((0, 0, 0), (0, 0, 1), (0, 1, 0))
+    assert simulate_chunk(RunSpec(geography=geo, horizon_months=12, n_runs=1), 0, 1).codes == geo.codes

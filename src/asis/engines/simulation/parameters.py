@@ -7,6 +7,7 @@ as an assumption. Rates are monthly: the model steps one month at a time.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -212,6 +213,15 @@ def default_geography(total_agents: int = 10_000) -> Geography:
     adjacency = shipped_adjacency()
     agents = spread_agents(total_agents, tuple(1.0 for _ in adjacency.codes))
     return Geography(codes=adjacency.codes, adjacency=adjacency.matrix, agents=agents)
+
+
+def geography_for(agents: Mapping[str, int]) -> Geography:
+    """Shipped regions named in ``agents`` (e.g. the observatory's counts), in that order."""
+    from asis.engines.simulation.regions import reorder, shipped_adjacency
+
+    adjacency = reorder(shipped_adjacency(), list(agents))
+    return Geography(codes=adjacency.codes, adjacency=adjacency.matrix,
+                     agents=tuple(int(v) for v in agents.values()))
 
 
 @dataclass(frozen=True)
