@@ -85,7 +85,7 @@ class SroiAnalysis(models.Model):
     discount_rate_high = models.DecimalField(_("discount rate, high"), max_digits=6, decimal_places=4,
                                              null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -149,7 +149,7 @@ class SroiRun(models.Model):
     inputs = models.JSONField(_("inputs"), default=dict)
     result = models.JSONField(_("result"), default=dict)
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("run by"))
     created_at = models.DateTimeField(_("run"), auto_now_add=True)
 
