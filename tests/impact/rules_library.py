@@ -7,7 +7,8 @@ from typing import Any
 from tests.impact.rules_monitoring import HOLDER_AND_STAFF, world_project
 from tests.permission_rules import ADMIN_ONLY, ALL, Rule
 
-HOLDER = frozenset({"project_holder", "platform_admin"})
+# A platform admin oversees projects as staff; only the project's own people write for it.
+HOLDER = frozenset({"project_holder"})
 STAFF = frozenset({"manager", "platform_admin"})
 
 

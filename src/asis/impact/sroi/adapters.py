@@ -107,7 +107,7 @@ def error_message(error: engine.SroiInputError, rows: list[SroiOutcome] | None =
     if error.field.startswith("outcomes[") and rows:
         index = int(error.field[len("outcomes["):error.field.index("]")])
         if index < len(rows):
-            where = _("Outcome \u201c%(outcome)s\u201d (%(stakeholder)s): ") % {
+            where = _("Outcome “%(outcome)s” (%(stakeholder)s): ") % {
                 "outcome": rows[index].outcome, "stakeholder": rows[index].stakeholder}
     name = params.get("name")
     label = assumption_label(str(name)) if name in (*RANGED, "discount_rate") else ""
@@ -122,7 +122,7 @@ def error_message(error: engine.SroiInputError, rows: list[SroiOutcome] | None =
                               "value per unit."),
         "value_not_number": _("A number is needed here."),
         "value_not_finite": _("A finite number is needed here."),
-        "range_invalid": _("The range of the %(assumption)s needs low \u2264 value \u2264 high.")
+        "range_invalid": _("The range of the %(assumption)s needs low ≤ value ≤ high.")
         % {"assumption": label},
         "assumption_unknown": _("The range of an unknown assumption was ignored."),
         "index_year_missing": _("The price index has no value for %(year)s: import it, or enter the value in "

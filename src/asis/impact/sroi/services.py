@@ -61,7 +61,7 @@ def _rebased_value(analysis: SroiAnalysis, row: Mapping[str, Any]) -> Decimal:
     if row.get("proxy_value") is not None:
         return Decimal(row["proxy_value"])
     if proxy is None:
-        raise ValidationError(_("Outcome \u201c%(outcome)s\u201d: choose a financial proxy or enter a value per "
+        raise ValidationError(_("Outcome “%(outcome)s”: choose a financial proxy or enter a value per "
                                 "unit.") % {"outcome": row.get("outcome", "")})
     country = proxy.country or analysis.country
     try:
@@ -69,7 +69,7 @@ def _rebased_value(analysis: SroiAnalysis, row: Mapping[str, Any]) -> Decimal:
                                      to_year=int(analysis.report_year))
     except engine.SroiInputError as exc:
         raise ValidationError(
-            _("Outcome \u201c%(outcome)s\u201d: the proxy \u201c%(proxy)s\u201d is in %(year)s prices and the "
+            _("Outcome “%(outcome)s”: the proxy “%(proxy)s” is in %(year)s prices and the "
               "price index of %(country)s has no value for %(missing)s. Import the index or enter the value in "
               "%(report_year)s prices.") % {
                 "outcome": row.get("outcome", ""), "proxy": proxy.name, "year": proxy.price_year,
@@ -196,21 +196,21 @@ def price_index_import(*, actor: Any, text: str) -> ImportReport:
         country, year_text, value_text = (part.strip() for part in record[:3])
         source = record[3].strip() if len(record) > 3 else ""
         if len(country) != 2 or not country.isalpha():
-            errors.append((line, _("\u201c%(value)s\u201d is not a two-letter country code.") % {"value": country}))
+            errors.append((line, _("“%(value)s” is not a two-letter country code.") % {"value": country}))
             continue
         try:
             year = int(year_text)
             if not 1950 <= year <= 2100:
                 raise ValueError
         except ValueError:
-            errors.append((line, _("\u201c%(value)s\u201d is not a year.") % {"value": year_text}))
+            errors.append((line, _("“%(value)s” is not a year.") % {"value": year_text}))
             continue
         try:
             value = Decimal(value_text)
             if not value.is_finite() or value <= 0 or value >= Decimal("10000000"):
                 raise InvalidOperation
         except InvalidOperation:
-            errors.append((line, _("\u201c%(value)s\u201d is not a positive index value.") % {"value": value_text}))
+            errors.append((line, _("“%(value)s” is not a positive index value.") % {"value": value_text}))
             continue
         key = (country.upper(), year)
         if key in seen:
