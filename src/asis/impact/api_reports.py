@@ -257,7 +257,8 @@ def impact_report_detail(request: HttpRequest, report_id: int) -> dict[str, Any]
 
 
 @api.post("/impact/projects/{project_id}/periods/{period_id}/report",
-          response={201: ReportOut, 401: ProblemOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
+          response={201: ReportOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut,
+                    422: ProblemOut},
           tags=TAGS, summary="Start the report of a period (project holders)", url_name="impact_report_create",
           openapi_extra=_openapi(ReportIn))
 def impact_report_create(request: HttpRequest, project_id: int, period_id: int) -> Any:
@@ -283,7 +284,8 @@ def impact_report_create(request: HttpRequest, project_id: int, period_id: int) 
 
 
 @api.patch("/impact/reports/{report_id}",
-           response={200: ReportOut, 401: ProblemOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
+           response={200: ReportOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut,
+                    422: ProblemOut},
            tags=TAGS, summary="Update a draft or returned report (project holders)", url_name="impact_report_update",
            openapi_extra=_openapi(ReportIn))
 def impact_report_update(request: HttpRequest, report_id: int) -> Any:
@@ -298,7 +300,8 @@ def impact_report_update(request: HttpRequest, report_id: int) -> Any:
 
 
 @api.post("/impact/reports/{report_id}/submit",
-          response={200: ReportOut, 401: ProblemOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
+          response={200: ReportOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut,
+                    422: ProblemOut},
           tags=TAGS, summary="Submit the report for validation (project holders)", url_name="impact_report_submit")
 def impact_report_submit(request: HttpRequest, report_id: int) -> Any:
     report = _report(request, report_id)
@@ -312,7 +315,8 @@ def impact_report_submit(request: HttpRequest, report_id: int) -> Any:
 
 
 @api.post("/impact/reports/{report_id}/review",
-          response={200: ReportOut, 401: ProblemOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
+          response={200: ReportOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut,
+                    422: ProblemOut},
           tags=TAGS, summary="Validate or return a submitted report (programme managers)",
           url_name="impact_report_review", openapi_extra=_openapi(ReviewIn))
 def impact_report_review(request: HttpRequest, report_id: int) -> Any:

@@ -97,7 +97,7 @@ def sroi_detail(request: HttpRequest, analysis_id: int) -> dict[str, Any]:
     }
 
 
-@api.post("/impact/sroi/{analysis_id}/run", response={202: JobOut, 401: ProblemOut, 404: ProblemOut,
+@api.post("/impact/sroi/{analysis_id}/run", response={202: JobOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut,
                                                        422: ProblemOut}, tags=TAGS,
           summary="Start a Monte Carlo run of an SROI analysis (the funding organisation's managers)")
 def sroi_run(request: HttpRequest, analysis_id: int, payload: Query[RunIn]) -> Status:
