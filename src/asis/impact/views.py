@@ -27,4 +27,5 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         "is_holder": access.can_hold_project(request.user, project),
         "is_manager": access.can_manage_project(request.user, project),
         "results": project_results(project),
+        "sroi_analyses": project.sroi_analyses.order_by("pk"),
     })
