@@ -60,6 +60,10 @@ NOT_PAGES = {
     **{f"impact:{name}": "file download (CSV/XLSX/JSON/XML export)" for name in (
         "programme_export", "region_export", "call_export", "indicator_export", "project_export", "open_results",
         "open_iati")},
+    "impact:report_attachment": "file download (report evidence)",
+    "impact:sroi_pdf": "file download (PDF)",
+    "impact:theory_pdf": "file download (PDF)",
+    "impact:counterfactual:study_pdf": "file download (PDF)",
 }
 
 # The widest element under <body> that sticks out of the viewport, named by a short CSS path.

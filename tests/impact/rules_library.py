@@ -16,11 +16,19 @@ def _project(w: Any) -> dict[str, Any]:
     return {"project_id": world_project(w).pk}
 
 
+def _library(code: str) -> Any:
+    """A seeded library indicator; a browser test's flush empties the seed, so make it again then."""
+    from asis.impact.models import Indicator
+
+    return Indicator.objects.filter(code=code).first() or Indicator.objects.create(
+        code=code, name=f"Seeded {code}", unit="persons", source=Indicator.Source.ESF)
+
+
 def _project_indicator(w: Any) -> dict[str, Any]:
-    from asis.impact.models import Indicator, ProjectIndicator
+    from asis.impact.models import ProjectIndicator
 
     project = world_project(w)
-    indicator = Indicator.objects.get(code="EECO01")
+    indicator = _library("EECO01")
     pi, _created = ProjectIndicator.objects.get_or_create(project=project, indicator=indicator,
                                                           defaults={"is_key": False})
     return {"project_id": project.pk, "pi_id": pi.pk}
@@ -36,9 +44,7 @@ def _theory(w: Any) -> dict[str, Any]:
 
 
 def _shared(w: Any) -> dict[str, Any]:
-    from asis.impact.models import Indicator
-
-    return {"indicator_id": Indicator.objects.get(code="EECR04").pk}
+    return {"indicator_id": _library("EECR04").pk}
 
 
 def _proposed(w: Any) -> dict[str, Any]:
