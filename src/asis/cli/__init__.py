@@ -19,6 +19,7 @@ SUBCOMMAND_MODULES = (
     "asis.cli.observatory",
     "asis.cli.calls",
     "asis.cli.impact",
+    "asis.cli.simulate",
 )
 
 
