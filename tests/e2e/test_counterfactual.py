@@ -12,26 +12,12 @@ from asis.core.models import AuditEntry, Job
 from asis.impact.counterfactual import demo
 from asis.impact.models_counterfactual import CounterfactualStudy
 from asis.regions.models import Region
-from tests.conftest import PASSWORD, make_org, make_user
+from tests.conftest import make_org, make_user
+from tests.e2e.helpers import login, no_overflow
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MANAGER = "anna.analyse@example.org"
-
-
-def _login(page, language):
-    page.context.clear_cookies()
-    page.goto(f"/{language}/accounts/login/")
-    page.fill("#id_username", MANAGER)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-    page.check()
-
-
-def _no_overflow(page, width):
-    scroll = page.evaluate("() => document.documentElement.scrollWidth")
-    assert scroll <= width, f"{page.url} is {scroll}px wide on a {width}px screen"
 
 
 @pytest.mark.parametrize(("language", "width"), [("de", 360), ("en", 1280)])
@@ -41,18 +27,18 @@ def test_manager_runs_a_did_on_the_demo_panel(page, language, width):
     manager = make_user(MANAGER, full_name="Anna Analyse", preferred_language=language)
     Membership.objects.create(user=manager, organisation=authority, role=Role.PROGRAMME_MANAGER)
     panel = demo.demo_panel(authority, manager)
-    _login(page, language)
+    login(page, MANAGER, language)
 
     page.goto(f"/{language}/impact/counterfactual/")
-    _no_overflow(page, width)
+    no_overflow(page, width)
     with page.expect_navigation():
         page.click(f"a[href$='/panels/{panel.pk}/']")
     page.check()
-    _no_overflow(page, width)
+    no_overflow(page, width)
     with page.expect_navigation():
         page.click(f"a[href$='/panels/{panel.pk}/studies/new/']")
     page.check()
-    _no_overflow(page, width)
+    no_overflow(page, width)
 
     treated = demo.treated_regions(list(Region.objects.order_by("code").values_list("name", flat=True)))
     page.fill("#id_name", "Care allowance 2020")
@@ -69,7 +55,7 @@ def test_manager_runs_a_did_on_the_demo_panel(page, language, width):
 
     page.reload()
     page.check()
-    _no_overflow(page, width)
+    no_overflow(page, width)
     assert page.locator("svg[role=img][aria-labelledby='es-title es-desc']").is_visible()
     assert page.locator("#pre-trend").inner_text().strip()
     assert page.locator("#headline").inner_text().strip()

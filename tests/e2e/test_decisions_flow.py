@@ -25,7 +25,8 @@ from asis.observatory.models import Axis, Challenge
 from asis.observatory.taxonomy_seed import seed_taxonomies
 from tests.calls.helpers import assign, make_application, make_call, make_evaluator, score_review
 from tests.calls.results_fixtures import full_scores
-from tests.conftest import PASSWORD, make_org, make_user
+from tests.conftest import make_org, make_user
+from tests.e2e.helpers import login, no_overflow
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,21 +43,6 @@ def _submit(page, selector):
     with page.expect_navigation():
         page.click(selector)
     page.check()
-
-
-def _login(page, email, language):
-    page.context.clear_cookies()
-    page.goto(f"/{language}/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-    page.check()
-
-
-def _no_overflow(page, width):
-    scroll = page.evaluate("() => document.documentElement.scrollWidth")
-    assert scroll <= width, f"{page.url} is {scroll}px wide on a {width}px screen"
 
 
 def _run_jobs(kind):
@@ -115,7 +101,7 @@ def _decide(page, language, call, *, justification):
 
 def _send(page, language, call, width):
     page.goto(f"/{language}/calls/manage/{call.pk}/decisions/send/")
-    _no_overflow(page, width)
+    no_overflow(page, width)
     assert page.locator("main article.letter").count() >= 2  # a preview of each kind of letter
     assert page.locator("main form input[name=count]").get_attribute("value") == "3"
     _submit(page, "main form[action$='/decisions/send/'] button[type=submit]")
@@ -127,7 +113,7 @@ def _send(page, language, call, width):
         links.first.click()
     page.check()
     assert "Dr. Anna Berger" in page.locator("main article.letter").inner_text()
-    _no_overflow(page, width)
+    no_overflow(page, width)
 
 
 @pytest.mark.parametrize(("language", "width"), [("de", 360), ("en", 1280)])
@@ -137,7 +123,7 @@ def test_decisions_with_two_rules_and_a_german_letter(page, language, width):
     strict, (sa, sb, sc) = calls[Call.FundingRule.RANK_STRICT]
     optimal, (oa, ob, oc) = calls[Call.FundingRule.OPTIMAL]
 
-    _login(page, MANAGER, language)
+    login(page, MANAGER, language)
     _decide(page, language, strict, justification=False)
     assert [x.decision for x in Application.objects.filter(pk__in=[sa.pk, sc.pk, sb.pk]).order_by("title")] == [
         "approved", "rejected", "rejected"]  # A funded; C (60,000) does not fit in 20,000: funding stops
@@ -148,9 +134,9 @@ def test_decisions_with_two_rules_and_a_german_letter(page, language, width):
     _send(page, language, optimal, width)
 
     # the German applicant reads the letter of the optimal call: C was passed over for B
-    _login(page, GERMAN, "de")
+    login(page, GERMAN, "de")
     page.goto(f"/de/calls/applications/{oc.pk}/letter/")
-    _no_overflow(page, 360 if width == 360 else width)
+    no_overflow(page, 360 if width == 360 else width)
     letter = DecisionLetter.objects.get(application=oc)
     text = page.locator("main").inner_text()
     assert letter.language == "de" and letter.subject in text

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from asis.accounts.models import Membership, Role
 from asis.impact.models import Report
-from tests.conftest import PASSWORD, make_org, make_user
+from tests.conftest import make_org, make_user
+from tests.e2e.helpers import login, no_overflow
 from tests.impact.helpers import make_indicator, make_project, monitor
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,27 +24,10 @@ MANAGER = "paul.pruefer@example.org"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _login(page, email, language):
-    page.context.clear_cookies()
-    page.goto(f"/{language}/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-    page.check()
-
-
 def _click(page, selector):
     with page.expect_navigation():
         page.click(selector)
     page.check()
-
-
-def _no_overflow(page, width):
-    from tests.e2e.test_phone_overflow import _OVERFLOW_JS
-
-    scroll = page.evaluate("() => document.documentElement.scrollWidth")
-    assert scroll <= width, f"{page.url} is {scroll}px wide on a {width}px screen: {page.evaluate(_OVERFLOW_JS)}"
 
 
 def _world(language):
@@ -71,11 +55,11 @@ def test_report_submitted_returned_corrected_validated(page, language, width, tm
     evidence.write_bytes(PDF)
 
     # the holder writes the report from the project page, with a value and a file, and submits it
-    _login(page, HOLDER, language)
+    login(page, HOLDER, language)
     page.goto(f"/{language}/impact/projects/{project.pk}/")
-    _no_overflow(page, width)
+    no_overflow(page, width)
     _click(page, f"main a[href$='/periods/{period.pk}/report/']")
-    _no_overflow(page, width)
+    no_overflow(page, width)
     page.fill(f"#id_v-{reached.pk}-total", "120")
     page.fill(f"#id_v-{reached.pk}-sex-female", "70")
     page.fill("#id_narrative", "Der Laden ist offen.")
@@ -87,16 +71,16 @@ def test_report_submitted_returned_corrected_validated(page, language, width, tm
     assert page.url.endswith(f"/impact/reports/{report.pk}/")
 
     # the manager returns it with a comment
-    _login(page, MANAGER, language)
+    login(page, MANAGER, language)
     page.goto(f"/{language}/impact/reports/{report.pk}/")
-    _no_overflow(page, width)
+    no_overflow(page, width)
     page.fill("#id_comment", "Bitte die Zahl der Männer ergänzen.")
     _click(page, "main button[name=decision][value=return]")
     report.refresh_from_db()
     assert report.status == Report.Status.RETURNED
 
     # the holder sees the comment, corrects the report and submits it again
-    _login(page, HOLDER, language)
+    login(page, HOLDER, language)
     page.goto(f"/{language}/impact/projects/{project.pk}/periods/{period.pk}/report/")
     assert "Bitte die Zahl der Männer ergänzen." in page.locator("main").inner_text()
     page.fill(f"#id_v-{reached.pk}-sex-male", "50")
@@ -105,9 +89,9 @@ def test_report_submitted_returned_corrected_validated(page, language, width, tm
     assert report.status == Report.Status.SUBMITTED and report.version == 2
 
     # the manager compares the versions and validates; the report is locked
-    _login(page, MANAGER, language)
+    login(page, MANAGER, language)
     page.goto(f"/{language}/impact/reports/{report.pk}/versions/")
-    _no_overflow(page, width)
+    no_overflow(page, width)
     assert "Persons reached" in page.locator("main table").inner_text()
     page.goto(f"/{language}/impact/reports/{report.pk}/")
     _click(page, "main button[name=decision][value=validate]")
@@ -116,9 +100,9 @@ def test_report_submitted_returned_corrected_validated(page, language, width, tm
     assert page.locator("main form[action$='/unlock/']").count() == 1
 
     # the holder can no longer edit it: the form sends them to the locked report
-    _login(page, HOLDER, language)
+    login(page, HOLDER, language)
     page.goto(f"/{language}/impact/projects/{project.pk}/periods/{period.pk}/report/")
     assert page.url.endswith(f"/impact/reports/{report.pk}/")
     assert page.locator("main a[href$='/report/']").count() == 0
-    _no_overflow(page, width)
+    no_overflow(page, width)
     assert list(report.events.values_list("action", flat=True)) == ["submitted", "returned", "submitted", "validated"]

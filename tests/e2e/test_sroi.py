@@ -13,27 +13,13 @@ from asis.core.models import Job
 from asis.impact.models_sroi import SroiRun
 from asis.impact.sroi.demo import sroi_demo_create
 from asis.impact.sroi.services import JOB_KIND
-from tests.conftest import PASSWORD, make_org, make_user
+from tests.conftest import make_org, make_user
+from tests.e2e.helpers import login, no_overflow
 from tests.impact.helpers import make_project
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MANAGER = "sina.wirkung@example.org"
-
-
-def _login(page, email, language):
-    page.context.clear_cookies()
-    page.goto(f"/{language}/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-    page.check()
-
-
-def _no_overflow(page, width):
-    scroll = page.evaluate("() => document.documentElement.scrollWidth")
-    assert scroll <= width, f"{page.url} is {scroll}px wide on a {width}px screen"
 
 
 @pytest.mark.parametrize(("language", "width"), [("de", 360), ("en", 1280)])
@@ -49,18 +35,18 @@ def test_manager_runs_the_sroi_monte_carlo_and_downloads_the_pdf(page, language,
     analysis = sroi_demo_create(project=project, manager=manager, draws=2_000)
     first_run = SroiRun.objects.get(analysis=analysis)
 
-    _login(page, MANAGER, language)
+    login(page, MANAGER, language)
     page.goto(f"/{language}/impact/sroi/")
     page.click(f"main a[href$='/impact/sroi/{analysis.pk}/']")
     page.wait_for_load_state("load")
     page.check()
     assert page.locator("#sroi-tornado-title").count() == 1
     assert page.locator("#sroi-histogram-title").count() == 1
-    _no_overflow(page, width)
+    no_overflow(page, width)
 
     page.goto(f"/{language}/impact/sroi/{analysis.pk}/edit/")
     assert page.locator("main fieldset.sroi-row").count() == 5  # the analysis, three outcomes, one empty row
-    _no_overflow(page, width)
+    no_overflow(page, width)
     page.goto(f"/{language}/impact/sroi/{analysis.pk}/")
 
     page.fill("#id_draws", "5000")
@@ -82,7 +68,7 @@ def test_manager_runs_the_sroi_monte_carlo_and_downloads_the_pdf(page, language,
     assert f"{draws} " in figures  # the run line, in the reader's number format
     page.locator("details.chart-data summary").first.click()
     assert page.locator("figure.chart table").first.is_visible()
-    _no_overflow(page, width)
+    no_overflow(page, width)
 
     with page.expect_download() as download:
         page.click(f"main a[href$='/impact/sroi/{analysis.pk}/report.pdf']")
