@@ -23,6 +23,7 @@ from rich.table import Table
 from asis.engines.counterfactual import did, interpret, psm, synth
 from asis.engines.counterfactual.csvpanel import csv_panel_read
 from asis.engines.counterfactual.errors import CounterfactualError
+from asis.engines.counterfactual.jsonable import json_safe
 from asis.engines.counterfactual.panel import Panel, PanelInput, panel_validate
 
 EXIT_BAD_INPUT = 2
@@ -61,16 +62,6 @@ def _panel(args: argparse.Namespace) -> Panel:
     treated = [u.strip() for u in args.treated.split(",") if u.strip()]
     return panel_validate(PanelInput(rows=parsed.rows, treatment_start=dict.fromkeys(treated, args.start),
                                      covariate_names=parsed.covariate_names))
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    return value
 
 
 def _unit_level(panel: Panel, start: int) -> psm.PsmInput:
@@ -113,7 +104,7 @@ def _run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_BAD_INPUT
     if args.json:
-        print(json.dumps(_clean({"result": dataclasses.asdict(result),
+        print(json.dumps(json_safe({"result": dataclasses.asdict(result),
                                  "interpretation": dataclasses.asdict(reading)}), indent=2))
         return 0
     _print(console, args, result, reading)

@@ -4,6 +4,8 @@ the licence and attribution that travel with the data, and the spreadsheet formu
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 LICENCE = "CC-BY-4.0"
@@ -19,3 +21,15 @@ def spreadsheet_safe(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """One export cell: empty for None, yes/no for booleans, numbers and dates as they are, any other
+    value as text with the formula guard."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime | date | Decimal | int | float):
+        return value
+    return spreadsheet_safe(str(value))

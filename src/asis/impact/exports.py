@@ -10,13 +10,12 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpResponse
 
-from asis.core.opendata import spreadsheet_safe
+from asis.core.opendata import spreadsheet_cell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
@@ -29,16 +28,6 @@ class Sheet:
     rows: tuple[tuple[Any, ...], ...]
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime | date | Decimal | int | float):
-        return value
-    return spreadsheet_safe(str(value))
-
-
 def csv_text(sheets: Sequence[Sheet]) -> str:
     """The sheets one after another (a blank line and the sheet's title between them)."""
     out = io.StringIO()
@@ -49,7 +38,7 @@ def csv_text(sheets: Sequence[Sheet]) -> str:
             writer.writerow([f"# {sheet.title}"])
         writer.writerow(sheet.header)
         for row in sheet.rows:
-            writer.writerow([_cell(v) for v in row])
+            writer.writerow([spreadsheet_cell(v) for v in row])
     return "\ufeff" + out.getvalue()
 
 
@@ -68,7 +57,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
 
 
 def _xlsx_cell(value: Any) -> Any:
-    value = _cell(value)
+    value = spreadsheet_cell(value)
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, str):

@@ -12,8 +12,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -21,21 +20,11 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from asis.calls.models import FundedProject, ResultSet
-from asis.core.opendata import ATTRIBUTION, LICENCE, LICENCE_URL, spreadsheet_safe
+from asis.core.opendata import ATTRIBUTION, LICENCE, LICENCE_URL, spreadsheet_cell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FUNDED_COLUMNS = ("id", "title", "organisation", "region", "country", "call", "call_id", "amount_eur", "year",
                   "status", "licence")
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime | date | Decimal | int | float):
-        return value
-    return spreadsheet_safe(str(value))
 
 
 class _Echo:
@@ -47,7 +36,7 @@ def _csv_stream(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterato
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(header)
     for row in rows:
-        yield writer.writerow([_cell(v) for v in row])
+        yield writer.writerow([spreadsheet_cell(v) for v in row])
 
 
 # --- results -------------------------------------------------------------------------------------
@@ -102,7 +91,7 @@ def _xlsx(sheets: Mapping[str, tuple[Sequence[str], Sequence[Sequence[Any]]]]) -
 
 
 def _xlsx_cell(value: Any) -> Any:
-    value = _cell(value)
+    value = spreadsheet_cell(value)
     if isinstance(value, datetime) and timezone.is_aware(value):
         return timezone.make_naive(value)
     if isinstance(value, str):

@@ -5,7 +5,6 @@ study creation."""
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections import defaultdict
 from typing import Any
 
@@ -18,6 +17,7 @@ from asis.core.jobs import Reporter, job_start
 from asis.engines.counterfactual import did, interpret, psm, synth
 from asis.engines.counterfactual.csvpanel import RowError, csv_panel_read
 from asis.engines.counterfactual.errors import CounterfactualError
+from asis.engines.counterfactual.jsonable import json_safe
 from asis.engines.counterfactual.panel import Panel, PanelInput, PanelRow, panel_validate
 from asis.impact.models import Indicator, Report, ReportValue
 from asis.impact.models_counterfactual import (
@@ -184,19 +184,8 @@ def study_create(*, actor: Any, panel: CounterfactualPanel, name: str, method: s
     return study
 
 
-def _clean(value: Any) -> Any:
-    """JSON has no NaN or infinity: store them as null."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    return value
-
-
 def _as_dict(result: Any) -> dict[str, Any]:
-    return dict(_clean(dataclasses.asdict(result)))
+    return dict(json_safe(dataclasses.asdict(result)))
 
 
 def _unit_level(panel: Panel, start: int) -> psm.PsmInput:
@@ -264,7 +253,7 @@ def study_run(*, actor: Any, study: CounterfactualStudy, report: Reporter | None
         study.status = CounterfactualStudy.Status.FAILED
         study.result = None
         study.error_code = exc.code
-        study.error_params = _clean(dict(exc.params))
+        study.error_params = json_safe(dict(exc.params))
     else:
         study.status = CounterfactualStudy.Status.DONE
         study.result = result
