@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("observatory/", include("asis.observatory.urls")),
     path("calls/", include("asis.calls.urls")),
     path("impact/", include("asis.impact.urls")),
+    path("policy-lab/", include("asis.policylab.urls")),
     path("search/", include("asis.sitesearch.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -154,6 +154,7 @@ class Role(models.TextChoices):
     PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
     EVALUATOR = "evaluator", _("Evaluator")
     PROJECT_HOLDER = "project_holder", _("Project holder")
+    POLICY_OFFICER = "policy_officer", _("Policy officer")
     MEMBER = "member", _("Member")
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "asis.observatory",
     "asis.calls",
     "asis.impact",
+    "asis.policylab",
     "asis.dashboard",
     "asis.sitesearch",
 ]

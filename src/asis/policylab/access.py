@@ -1,0 +1,125 @@
+"""Who may do what in the policy lab. ``access_*`` raise 404 when the person may not see the
+object (another organisation's private scenarios do not reveal they exist).
+
+- Policy officers (membership role ``policy_officer``) and programme managers of an organisation,
+  and platform admins, build scenarios and run simulations. A scenario is private to its owner,
+  shared with the owner's organisation, or public; anyone with its share link may read it.
+  Editing a scenario is for its owner and the policy officers of its organisation.
+- The white book is edited, moderated and adopted by the platform's editors (``User.is_editor``)
+  and admins. Anyone reads adopted editions and editions in consultation; logged-in users with a
+  verified e-mail comment during consultation. Drafts are seen by editors and policy officers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from asis.accounts.access import organisations_for
+from asis.accounts.models import Organisation, Role
+from asis.policylab.models import Comparison, Scenario, Visibility
+from asis.policylab.models_whitebook import Edition
+
+OFFICER_ROLES = (Role.POLICY_OFFICER, Role.PROGRAMME_MANAGER)
+
+
+def officer_organisations(user: Any) -> QuerySet[Organisation]:
+    """Organisations on whose behalf the person builds scenarios."""
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    return organisations_for(user, list(OFFICER_ROLES))
+
+
+def is_policy_officer(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_platform_admin or officer_organisations(user).exists())
+
+
+def _visible(model: Any, user: Any) -> QuerySet[Any]:
+    public = Q(visibility=Visibility.PUBLIC)
+    if not getattr(user, "is_authenticated", False):
+        return model.objects.filter(public)
+    if user.is_platform_admin:
+        return model.objects.all()
+    return model.objects.filter(
+        public | Q(owner=user)
+        | Q(visibility=Visibility.ORGANISATION, organisation__in=officer_organisations(user))
+    )
+
+
+def scenarios_visible_to(user: Any) -> QuerySet[Scenario]:
+    return _visible(Scenario, user)
+
+
+def comparisons_visible_to(user: Any) -> QuerySet[Comparison]:
+    return _visible(Comparison, user)
+
+
+def can_edit_scenario(user: Any, scenario: Scenario) -> bool:
+    """Owner, the policy officers of the scenario's organisation, or a platform admin."""
+    if not is_policy_officer(user):
+        return False
+    if user.is_platform_admin or scenario.owner_id == user.pk:
+        return True
+    return bool(scenario.organisation_id
+                and officer_organisations(user).filter(pk=scenario.organisation_id).exists())
+
+
+def can_edit_comparison(user: Any, comparison: Comparison) -> bool:
+    if not is_policy_officer(user):
+        return False
+    if user.is_platform_admin or comparison.owner_id == user.pk:
+        return True
+    return bool(comparison.organisation_id
+                and officer_organisations(user).filter(pk=comparison.organisation_id).exists())
+
+
+def access_scenario(user: Any, scenario_id: Any, *, token: str = "") -> Scenario:
+    """The scenario if the person may read it, or if ``token`` is its share link key."""
+    try:
+        scenario = Scenario.objects.select_related("owner", "organisation", "source_call").get(pk=scenario_id)
+    except (Scenario.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if token and token == scenario.share_token:
+        return scenario
+    if not scenarios_visible_to(user).filter(pk=scenario.pk).exists():
+        raise Http404
+    return scenario
+
+
+def access_comparison(user: Any, comparison_id: Any, *, token: str = "") -> Comparison:
+    try:
+        comparison = Comparison.objects.select_related("owner", "organisation").get(pk=comparison_id)
+    except (Comparison.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if token and token == comparison.share_token:
+        return comparison
+    if not comparisons_visible_to(user).filter(pk=comparison.pk).exists():
+        raise Http404
+    return comparison
+
+
+def is_whitebook_editor(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.can_moderate)
+
+
+def editions_visible_to(user: Any) -> QuerySet[Edition]:
+    if is_whitebook_editor(user) or is_policy_officer(user):
+        return Edition.objects.all()
+    return Edition.objects.exclude(status=Edition.Status.DRAFT)
+
+
+def access_edition(user: Any, number: int) -> Edition:
+    edition = editions_visible_to(user).filter(number=number).first()
+    if edition is None:
+        raise Http404
+    return edition
+
+
+def can_comment(user: Any, edition: Edition) -> bool:
+    """Logged-in people with a verified e-mail, while the edition is in consultation."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.email_verified
+                and edition.status == Edition.Status.CONSULTATION)

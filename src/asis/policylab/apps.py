@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PolicylabConfig(AppConfig):
+    name = "asis.policylab"
+    label = "policylab"
+    verbose_name = _("Policy lab")
