@@ -7,5 +7,6 @@ app_name = "policylab"
 urlpatterns = [
     path("", include("asis.policylab.urls_scenarios")),
     path("", include("asis.policylab.urls_results")),
+    path("", include("asis.policylab.urls_calibration")),
     path("white-book/", include("asis.policylab.whitebook.urls")),
 ]
