@@ -215,3 +215,4 @@ from asis.policylab.models_whitebook import (  # noqa: E402,F401  (one app, two 
     Evidence,
     Paragraph,
 )
+from asis.policylab.models_calibration import Calibration  # noqa: E402,F401
