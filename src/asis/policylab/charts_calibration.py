@@ -34,6 +34,8 @@ def observed_vs_fitted_svg(part: dict[str, Any]) -> str:
                                       scale=alt.Scale(domain=[observed, fitted], range=[[1, 0], [6, 3]])),
         )
         .properties(width=300, height=200, title=_("New initiatives per year: observed and fitted"))
+        # No generated English ARIA descriptions: the table after the chart is its alternative.
+        .configure(aria=False)
     )
     svg: str = vl_convert.vegalite_to_svg(chart.to_dict())
     return svg.replace("<svg ", '<svg role="img" aria-hidden="true" focusable="false" ', 1)
