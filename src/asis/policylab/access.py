@@ -102,6 +102,16 @@ def access_comparison(user: Any, comparison_id: Any, *, token: str = "") -> Comp
     return comparison
 
 
+def can_calibrate(user: Any) -> bool:
+    """Policy officers and platform admins see and recompute the calibration."""
+    return is_policy_officer(user)
+
+
+def can_enact_calibration(user: Any) -> bool:
+    """Only platform admins put a calibration in force: it changes every organisation's defaults."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_platform_admin)
+
+
 def is_whitebook_editor(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.can_moderate)
 
