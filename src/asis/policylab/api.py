@@ -106,6 +106,14 @@ class ComparisonOut(Schema):
     baseline_run_id: uuid.UUID | None
 
 
+def _data(payload: ScenarioIn) -> dict[str, Any]:
+    """All fields (a PUT replaces the settings), but the organisation only when it is given."""
+    data = payload.dict()
+    if "organisation_id" not in payload.model_fields_set:
+        data.pop("organisation_id")
+    return data
+
+
 def _run_out(run: SimulationRun) -> dict[str, Any]:
     progress = runs.run_progress(run)
     return {"id": run.pk, "scenario_id": run.scenario_id, "status": progress["status"],
@@ -171,7 +179,7 @@ def policylab_scenario_create(request: HttpRequest, payload: ScenarioIn) -> Stat
     if not access.is_policy_officer(request.user):
         raise HttpError(403, _("Only policy officers and programme managers build scenarios."))
     try:
-        scenario = scenario_create(user=request.user, data=payload.dict())
+        scenario = scenario_create(user=request.user, data=_data(payload))
     except ScenarioInvalid as exc:
         raise HttpError(422, str(exc)) from exc
     return Status(201, _scenario_detail(scenario))
@@ -185,7 +193,7 @@ def policylab_scenario_update(request: HttpRequest, scenario_id: uuid.UUID, payl
     if not access.can_edit_scenario(request.user, scenario):
         raise HttpError(403, _("You may read this scenario but not change it."))
     try:
-        scenario = scenario_update(scenario=scenario, user=request.user, data=payload.dict())
+        scenario = scenario_update(scenario=scenario, user=request.user, data=_data(payload))
     except ScenarioInvalid as exc:
         raise HttpError(422, str(exc)) from exc
     return _scenario_detail(scenario)
