@@ -111,6 +111,11 @@ def test_reads_are_public_for_published_scenarios_only(people):
     assert {s["name"] for s in stranger.get("/api/v1/policylab/scenarios").json()} == {"Published"}
     assert stranger.get(f"/api/v1/policylab/scenarios/{shared.pk}").status_code == 404
     assert anonymous.get("/api/v1/policylab/scenarios/not-a-uuid").status_code == 422
+    unknown_token = Client(HTTP_AUTHORIZATION="Bearer asis_not-a-token")  # reads as anonymous
+    assert {s["name"] for s in unknown_token.get("/api/v1/policylab/scenarios").json()} == {"Published"}
+    session = Client()
+    session.force_login(people["colleague"])
+    assert {s["name"] for s in session.get("/api/v1/policylab/scenarios").json()} == {"Published", "Shared"}
 
 
 def test_writes_need_a_token_of_a_policy_officer(people):

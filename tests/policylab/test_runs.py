@@ -104,9 +104,8 @@ def test_too_large_runs_are_refused_in_words(settings):
     assert "12" in str(refused.value) and "10" in str(refused.value)
     settings.ASIS_SIM_MAX_RUNS = 2000
     settings.ASIS_SIM_MAX_AGENT_MONTHS = 100_000  # 12 x 420 x 36 = 181,440
-    with translation.override("en"):
-        with pytest.raises(runs.SimulationRefused) as refused:
-            runs.run_start(scenario=scenario(user), user=user)
+    with translation.override("en"), pytest.raises(runs.SimulationRefused) as refused:
+        runs.run_start(scenario=scenario(user), user=user)
     assert "too large" in str(refused.value) and "181,440" in str(refused.value)
     assert not SimulationRun.objects.exists() and not Job.objects.exists() and not RunChunk.objects.exists()
 

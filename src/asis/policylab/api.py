@@ -35,13 +35,15 @@ from asis.policylab.scenario_services import ScenarioInvalid, scenario_create, s
 TAGS = ["policy lab"]
 
 
-def _anyone(request: HttpRequest) -> bool:
-    """Last of the read routes' authentications: no credentials read public data."""
-    return True
-
-
-READ_AUTH = [*api.auth, _anyone]  # type: ignore[misc]
+READ_AUTH = None  # anyone reads; ``_reader`` recognises a token (the session is the middleware's)
 WRITE_AUTH = [BearerToken()]
+
+
+def _reader(request: HttpRequest) -> None:
+    """On a read route, a valid personal token makes the request its owner's (more to read); no
+    token or an unknown one reads as anonymous. Rate limits stay per address for anonymous reads."""
+    if request.headers.get("Authorization"):
+        BearerToken()(request)
 
 
 class RunOut(Schema):
@@ -140,6 +142,7 @@ def _scenario_detail(scenario: Scenario) -> dict[str, Any]:
 
 
 def _scenario(request: HttpRequest, scenario_id: uuid.UUID, key: str = "") -> Scenario:
+    _reader(request)
     try:
         return access.access_scenario(request.user, scenario_id, token=key)
     except Http404 as exc:
@@ -147,6 +150,7 @@ def _scenario(request: HttpRequest, scenario_id: uuid.UUID, key: str = "") -> Sc
 
 
 def _run(request: HttpRequest, run_id: uuid.UUID, key: str = "") -> SimulationRun:
+    _reader(request)
     run = SimulationRun.objects.select_related("scenario").filter(pk=run_id).first()
     if run is None:
         raise HttpError(404, _("No such simulation run"))
@@ -162,6 +166,7 @@ def _run(request: HttpRequest, run_id: uuid.UUID, key: str = "") -> SimulationRu
 @api.get("/policylab/scenarios", auth=READ_AUTH, response={200: list[ScenarioOut]}, tags=TAGS,
          summary="Scenarios you may read: published ones, and with a token your own and your organisation's")
 def policylab_scenario_list(request: HttpRequest) -> list[dict[str, Any]]:
+    _reader(request)
     scenarios = access.scenarios_visible_to(request.user).select_related("organisation")[:500]
     return [_scenario_out(s) for s in scenarios]
 
@@ -277,6 +282,7 @@ def _comparison_out(comparison: Comparison) -> dict[str, Any]:
 @api.get("/policylab/comparisons", auth=READ_AUTH, response={200: list[ComparisonOut]}, tags=TAGS,
          summary="Comparisons of scenarios you may read")
 def policylab_comparison_list(request: HttpRequest) -> list[dict[str, Any]]:
+    _reader(request)
     comparisons = access.comparisons_visible_to(request.user).select_related("organisation")[:500]
     return [_comparison_out(c) for c in comparisons]
 
@@ -284,6 +290,7 @@ def policylab_comparison_list(request: HttpRequest) -> list[dict[str, Any]]:
 @api.get("/policylab/comparisons/{comparison_id}", auth=READ_AUTH, response={200: ComparisonOut, 404: ProblemOut},
          tags=TAGS, summary="A comparison: its runs and reference scenario (?key= a share link key)")
 def policylab_comparison_detail(request: HttpRequest, comparison_id: uuid.UUID, key: str = "") -> dict[str, Any]:
+    _reader(request)
     try:
         comparison = access.access_comparison(request.user, comparison_id, token=key)
     except Http404 as exc:
