@@ -323,6 +323,25 @@ def test_sensitivity_reduces_agents_for_large_scenarios_and_says_so():
     assert analysis.spec["agents_used"] * points * 4 * 240 <= runs.SENSITIVITY_AGENT_MONTHS
 
 
+def test_sobol_sensitivity_gives_indices_and_a_ranking():
+    user = officer()
+    sc = scenario(user, agents=840, horizon_years=4)
+    analysis = runs.sensitivity_start(scenario=sc, user=user, outcome="grants_eur", method="sobol",
+                                      ranges=[{"lever": "budget_eur_per_year", "low": 5e6, "high": 40e6},
+                                              {"lever": "training_intensity", "low": 0, "high": 1}])
+    runs.sensitivity_execute(analysis_id=analysis.pk, report=lambda f, m: None)
+    analysis.refresh_from_db()
+    res = analysis.result
+    assert res["evaluations"] == 16 * (2 * 2 + 2) and res["levers"] == ["budget_eur_per_year", "training_intensity"]
+    # the money granted is the budget spent: the budget explains nearly all of its variance
+    assert res["ranking"] == ["budget_eur_per_year", "training_intensity"]
+    # (16 base samples: rough estimates, but the order of magnitude is clear)
+    assert res["S1"][0] > 0.5 and res["ST"][0] > 10 * res["ST"][1]
+    assert len(res["S1_conf"]) == len(res["ST_conf"]) == 2
+    # a second execution of the same job does nothing
+    assert runs.sensitivity_execute(analysis_id=analysis.pk, report=lambda f, m: None) == {"skipped": True}
+
+
 @pytest.mark.parametrize("ranges", [
     [{"lever": "budget_eur_per_year", "low": -1, "high": 5}],
     [{"lever": "social_weight", "low": 0.5, "high": 0.2}],

@@ -95,6 +95,9 @@ def _check_concurrency(user: Any, *, exclude: Any = None) -> None:
     if _actor(user) is None:
         return
     limit = _setting("ASIS_SIM_MAX_CONCURRENT_RUNS", 3)
+    # Called inside the caller's transaction: locking the person's row makes two simultaneous
+    # starts count one after the other.
+    type(user).objects.select_for_update().filter(pk=user.pk).first()
     busy = SimulationRun.objects.filter(created_by=user, status__in=ACTIVE)
     if exclude is not None:
         busy = busy.exclude(pk=exclude)
