@@ -357,3 +357,19 @@ def test_sensitivity_refuses_impossible_ranges(ranges):
     with pytest.raises(runs.SimulationRefused):
         runs.sensitivity_start(scenario=scenario(user), user=user, outcome="no such thing")
     assert not SensitivityAnalysis.objects.exists()
+
+
+def test_a_chunk_the_engine_refuses_fails_the_run_with_the_engines_reason(settings):
+    from asis.core.jobs import JobError
+
+    settings.ASIS_SIM_CHUNK_RUNS = 5
+    user = officer()
+    run = runs.run_start(scenario=scenario(user), user=user)
+    spec = dict(run.spec)
+    spec["levers"] = {**spec["levers"], "budget_eur_per_year": -1.0}  # e.g. a spec edited in the database
+    SimulationRun.objects.filter(pk=run.pk).update(spec=spec)
+    with translation.override("en"), pytest.raises(JobError) as failed:
+        runs.chunk_execute(chunk_id=run.chunks.get(index=0).pk, report=lambda f, m: None)
+    run.refresh_from_db()
+    assert run.status == SimulationRun.Status.FAILED and run.error == str(failed.value)
+    assert run.error.startswith("Runs 1 to 5 were refused by the simulation: The budget cannot be negative")
