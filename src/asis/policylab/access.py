@@ -133,3 +133,15 @@ def can_comment(user: Any, edition: Edition) -> bool:
     """Logged-in people with a verified e-mail, while the edition is in consultation."""
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.email_verified
                 and edition.status == Edition.Status.CONSULTATION)
+
+
+def can_run_scenario(user: Any, scenario: Scenario) -> bool:
+    """Policy officers (and admins) run the scenarios they can read (not through a share link)."""
+    return is_policy_officer(user) and scenarios_visible_to(user).filter(pk=scenario.pk).exists()
+
+
+def can_manage_run(user: Any, run: Any) -> bool:
+    """Cancel or resume a run: who started it, or whoever may edit its scenario."""
+    if not is_policy_officer(user):
+        return False
+    return bool(run.created_by_id == user.pk or can_edit_scenario(user, run.scenario))
