@@ -32,6 +32,7 @@ from asis.engines.simulation.errors import SimulationError
 from asis.engines.simulation.model import FLOW_INDICATORS, INDICATORS, derive
 from asis.engines.simulation.parameters import RunSpec
 from asis.policylab import adapters, messages
+from asis.policylab.calibration import params_in_force
 from asis.policylab.models import RunChunk, Scenario, SensitivityAnalysis, SimulationRun
 
 logger = logging.getLogger(__name__)
@@ -48,8 +49,6 @@ class SimulationRefused(Exception):
 def base_params() -> dict[str, Any]:
     """The model parameters in force before a scenario's own overrides (the calibration's, once the
     calibration in force, see :mod:`asis.policylab.calibration`)."""
-    from asis.policylab.calibration import params_in_force
-
     return params_in_force()
 
 
