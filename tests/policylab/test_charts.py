@@ -51,6 +51,9 @@ def test_rendered_svg_is_accessible_and_uses_the_locale_decimal_mark() -> None:
     svg = charts.render(chart, chart_id="t1")
     assert svg.startswith("<svg") and 'role="img"' in svg and 'aria-labelledby="t1-title t1-desc"' in svg
     assert '<title id="t1-title">Rang &lt;1&gt;</title>' in svg and "<desc id=\"t1-desc\">Beschreibung</desc>" in svg
+    import vl_convert
+
+    assert vl_convert.svg_to_png(svg)  # well-formed: no attribute twice on the root
     german = charts.render_spec(chart.spec, language="de")
     english = charts.render_spec(chart.spec, language="en")
     assert "0,2" in german and "0.2" in english  # axis ticks written with the language's decimal mark

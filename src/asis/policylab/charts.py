@@ -97,11 +97,11 @@ def _alt() -> Any:
 def _finish(chart: Any, title: str, description: str, width: int = 560, height: int = 260) -> Chart:
     spec = chart.properties(title=title, description=description, width=width, height=height).to_dict()
     spec.pop("$schema", None)
-    spec["config"] = {**spec.get("config", {}), "font": "sans-serif",
+    spec["config"] = {**spec.get("config", {}), "font": "sans-serif", "aria": False,
                       "view": {"stroke": None}, "axis": {"labelFontSize": 11, "titleFontSize": 12},
                       "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom",
                                  "direction": "vertical", "labelLimit": 400}}
-    spec.setdefault("autosize", {"type": "fit", "contains": "padding"})
+    spec.setdefault("autosize", {"type": "pad"})
     return Chart(spec=spec, title=title, description=description)
 
 
@@ -161,12 +161,15 @@ def region_map(*, values: Mapping[str, float], geometries: Mapping[str, Mapping[
         scale = alt.Scale(scheme=DIVERGING_SCHEME, domain=[-m, m], domainMid=0)
     else:
         scale = alt.Scale(scheme=SEQUENTIAL_SCHEME, zero=True)
-    chart = alt.Chart(alt.Data(values=features)).mark_geoshape(stroke="#555", strokeWidth=0.4).encode(
+    # The features join the spec after Altair's schema validation, which is slow on large GeoJSON.
+    chart = alt.Chart(alt.Data(values=[])).mark_geoshape(stroke="#555", strokeWidth=0.4).encode(
         color=alt.Color("properties.value:Q", title=legend_title, scale=scale,
                         legend=alt.Legend(format=",~r", orient="bottom", direction="horizontal",
                                           gradientLength=260)),
     ).project(type="mercator")
-    return _finish(chart, title, description, width=520, height=360)
+    finished = _finish(chart, title, description, width=520, height=360)
+    finished.spec["data"] = {"values": features}
+    return finished
 
 
 def map_domain(values: Sequence[float]) -> list[float]:
@@ -184,7 +187,7 @@ def distribution(indicator: str, series: Sequence[Mapping[str, Any]]) -> Chart:
     alt = _alt()
     labels = [str(s["label"]) for s in series]
     rows = [{"scenario": str(s["label"]), "value": float(v)} for s in series for v in s["values"]]
-    chart = alt.Chart(alt.Data(values=rows)).mark_boxplot(extent="min-max", size=28).encode(
+    chart = alt.Chart(alt.Data(values=rows)).mark_boxplot(extent="min-max", size=22).encode(
         y=alt.Y("scenario:N", title=_("Scenario"), sort=labels),
         x=alt.X("value:Q", title=indicator_label(indicator), axis=alt.Axis(format=",~r"),
                 scale=alt.Scale(zero=False)),
@@ -195,7 +198,7 @@ def distribution(indicator: str, series: Sequence[Mapping[str, Any]]) -> Chart:
     description = _("Box plot per scenario of %(outcome)s at the horizon over all Monte Carlo runs: the box "
                     "holds the middle half of the runs, the whiskers reach the lowest and the highest run.") % {
         "outcome": indicator_name(indicator)}
-    return _finish(chart, title, description, height=max(80, 48 * len(series)))
+    return _finish(chart, title, description, height=40 * len(series) + 20)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,9 +220,12 @@ def ranking(*, labels: Sequence[str], values: Sequence[float], title: str, descr
 # Rendering.
 
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
+# Vega writes English ARIA texts ("X-axis titled ...") on its marks: dropped, the chart's own
+# role="img" with a translated <title> and <desc> (and the table next to it) speak for it.
+_VEGA_ARIA = re.compile(r'\s(?:aria-label|aria-roledescription|aria-hidden|role)="[^"]*"')
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=256)
 def _render_cached(spec_json: str, locale: str) -> str:
     import vl_convert
 
@@ -234,13 +240,13 @@ def render_spec(spec: Mapping[str, Any], *, language: str | None = None) -> str:
 def render(chart: Chart, *, chart_id: str = "", language: str | None = None) -> str:
     """Accessible inline SVG: ``role="img"``, a ``<title>`` and a ``<desc>`` referenced by
     ``aria-labelledby``; width scales down on narrow screens."""
-    svg = render_spec(chart.spec, language=language)
+    svg = _VEGA_ARIA.sub("", render_spec(chart.spec, language=language))
     ident = chart_id or "chart-" + format(abs(hash(json.dumps(chart.spec, sort_keys=True, default=str))), "x")[:12]
     title_id, desc_id = f"{ident}-title", f"{ident}-desc"
     match = _SVG_OPEN.search(svg)
     if match is None:  # pragma: no cover - vl-convert always answers with an <svg>
         return ""
-    attrs = re.sub(r'\s(width|height)="[^"]*"', "", match.group(1))
+    attrs = re.sub(r'\s(width|height|class|id)="[^"]*"', "", match.group(1))
     opening = (f'<svg{attrs} role="img" aria-labelledby="{title_id} {desc_id}" class="chart-svg" '
                f'id="{ident}" preserveAspectRatio="xMinYMin meet">'
                f'<title id="{title_id}">{escape(chart.title)}</title><desc id="{desc_id}">{escape(chart.description)}</desc>')
