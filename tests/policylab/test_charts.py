@@ -46,7 +46,7 @@ def test_fan_chart_spec_has_translated_title_and_all_scenarios() -> None:
 
 
 def test_rendered_svg_is_accessible_and_uses_the_locale_decimal_mark() -> None:
-    chart = charts.ranking(labels=["A", "B"], values=[1234.5, 0.25], title="Rang <1>", description="Beschreibung",
+    chart = charts.ranking(labels=["A", "B"], values=[1.5, 0.25], title="Rang <1>", description="Beschreibung",
                            axis_title="Wirkung")
     svg = charts.render(chart, chart_id="t1")
     assert svg.startswith("<svg") and 'role="img"' in svg and 'aria-labelledby="t1-title t1-desc"' in svg
@@ -57,6 +57,9 @@ def test_rendered_svg_is_accessible_and_uses_the_locale_decimal_mark() -> None:
     german = charts.render_spec(chart.spec, language="de")
     english = charts.render_spec(chart.spec, language="en")
     assert "0,2" in german and "0.2" in english  # axis ticks written with the language's decimal mark
+    big = charts.ranking(labels=["A", "B"], values=[1234.5, 10.0], title="T", description="D", axis_title="X")
+    assert ">1.200<" in charts.render_spec(big.spec, language="de")
+    assert ">1,200<" in charts.render_spec(big.spec, language="en")
 
 
 def test_map_domain_is_symmetric_and_difference_equals_numpy() -> None:
