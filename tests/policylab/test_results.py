@@ -223,3 +223,59 @@ def test_pdf_brief_renders(setup) -> None:  # type: ignore[no-untyped-def]
     assert context["horizon_year"] == 3 and context["today"]
     assert any(row["difference"] for row in context["key_numbers"])
     assert world.client_for("other_manager").get(_url("comparison_pdf", comparison_id=comparison.pk)).status_code == 404
+
+
+def test_pdf_brief_says_what_the_brief_must_say(setup) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    world, _low, _high, comparison = setup
+    response = world.client_for("manager").get(_url("comparison_pdf", comparison_id=comparison.pk))
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(response.content)).pages)
+    for expected in ("Budget test", "Low budget", "High budget", "(reference)", "Budget per year", "Simulated results",
+                     "Key numbers at the horizon", "Difference per region in year 3"):
+        assert expected in text, expected
+    assert "docs/methods/simulation-odd.md" in text.replace(" ", "")  # the method note (may wrap)
+    assert "500,000 EUR" in text and "6,000,000 EUR" in text  # the levers in words, money formatted
+
+
+def test_brief_date_in_the_readers_language(setup) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import translation
+
+    from asis.policylab.results.brief import brief_context
+
+    _world, _low, _high, comparison = setup
+    german_months = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+                     "November", "Dezember")
+    with translation.override("de"):
+        today = brief_context(comparison)["today"]
+    assert any(month in today for month in german_months), today
+
+
+def test_difference_over_the_years_both_scenarios_simulated() -> None:
+    from asis.policylab.results import selectors
+    from tests.policylab.results_helpers import summary_for
+
+    short, long = summary_for(years=2), summary_for(budget=6_000_000.0, years=3)
+    years, codes, diff = selectors.difference_matrix(long, short, "jobs")
+    assert years == [1, 2] and diff.shape == (2, len(codes))
+    expected = (np.array(short["indicators"]["jobs"]["region_mean"])
+                - np.array(long["indicators"]["jobs"]["region_mean"])[:2])
+    np.testing.assert_allclose(diff, expected)
+
+
+def test_unfinished_or_unknown_objects(setup) -> None:  # type: ignore[no-untyped-def]
+    world, low, _high, comparison = setup
+    client = world.client_for("manager")
+    import uuid
+
+    assert client.get(_url("run_results", run_id=uuid.uuid4())).status_code == 404
+    assert client.get(_url("comparison", comparison_id=uuid.uuid4())).status_code == 404
+    low.summary = None
+    low.save()
+    response = client.get(_url("run_results", run_id=low.pk))
+    assert response.status_code == 200 and 'id="no-results"' in response.content.decode()
+    response = client.get(_url("comparison", comparison_id=comparison.pk))
+    assert response.status_code == 200 and 'id="no-results"' in response.content.decode()
+    assert client.get(_url("comparison_pdf", comparison_id=comparison.pk)).status_code == 404
+    assert client.get(_url("comparison_export", comparison_id=comparison.pk, fmt="csv")).status_code == 404
+    assert client.get(_url("run_export", run_id=low.pk, fmt="csv")).status_code == 404
