@@ -106,6 +106,8 @@ def test_compare_new_creates_an_audited_comparison_with_the_reference_first(setu
     world, low, high, _c = setup
     client = world.client_for("manager")
     assert client.get(_url("compare_new")).status_code == 200
+    page = client.get(_url("compare_new"), {"reference": str(low.scenario_id)}).content.decode()
+    assert f'value="{low.scenario_id}" selected' in page  # from the run page's "compare" link
     response = client.post(_url("compare_new"), {"name": "Mine", "visibility": Visibility.ORGANISATION,
                                                  "reference": str(high.scenario_id),
                                                  "scenarios": [str(low.scenario_id), str(high.scenario_id)]})

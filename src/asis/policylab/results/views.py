@@ -29,7 +29,8 @@ def run_results(request: HttpRequest, run_id: str) -> HttpResponse:
     run = selectors.access_run(request.user, run_id, token=_key(request))
     context = selectors.run_results(run, outcome=str(request.GET.get("outcome", "")))
     return render(request, "policylab/results/run_results.html",
-                  {"run": run, "scenario": run.scenario, "key": _key(request), **context})
+                  {"run": run, "scenario": run.scenario, "key": _key(request),
+                   "can_compare": access.is_policy_officer(request.user), **context})
 
 
 def run_export(request: HttpRequest, run_id: str, fmt: str) -> HttpResponse:
@@ -45,7 +46,8 @@ def compare_new(request: HttpRequest) -> HttpResponse:
     if not access.is_policy_officer(request.user):
         raise Http404("Not a policy officer")
     scenarios = selectors.comparable_scenarios(request.user)
-    form = ComparisonForm(request.POST or None, scenarios=scenarios)
+    initial = {"reference": request.GET.get("reference")} if request.GET.get("reference") else None
+    form = ComparisonForm(request.POST or None, scenarios=scenarios, initial=initial)
     error = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
