@@ -94,6 +94,17 @@ def test_sensitivity_ranking_is_shown_in_order(setup) -> None:  # type: ignore[n
     assert table.index("Budget per year") < table.index("Training of evaluators") < table.index("Weight of social")
 
 
+def test_sobol_ranking_is_shown_by_total_index(setup) -> None:  # type: ignore[no-untyped-def]
+    world, _low, high, comparison = setup
+    SensitivityAnalysis.objects.create(scenario=high.scenario, outcome="jobs", method="sobol", result={
+        "method": "sobol", "levers": ["cofunding_rate", "calls_per_year"], "S1": [0.1, 0.5], "ST": [0.2, 0.7],
+        "ranking": ["calls_per_year", "cofunding_rate"]})
+    html = world.client_for("manager").get(_url("comparison", comparison_id=comparison.pk)).content.decode()
+    table = html[html.index('id="sensitivity-table"'):]
+    assert "Sobol ST" in table and table.index("Calls per year") < table.index("Applicants")
+    assert "0.70" in table and "0.50" in table
+
+
 def test_sensitivity_start_without_runs_part_says_so(setup) -> None:  # type: ignore[no-untyped-def]
     world, low, _high, comparison = setup
     response = world.client_for("manager").post(_url("comparison_sensitivity", comparison_id=comparison.pk),

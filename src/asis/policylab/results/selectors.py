@@ -274,24 +274,38 @@ def latest_sensitivity(scenarios: Sequence[Scenario]) -> SensitivityAnalysis | N
 
 
 def sensitivity_view(analysis: SensitivityAnalysis) -> dict[str, Any] | None:
+    """The ranking of levers: Morris mu* (with sigma) or Sobol total indices ST (with S1)."""
     result = analysis.result or {}
-    levers, mu = result.get("levers") or [], result.get("mu_star") or []
-    if not levers or len(levers) != len(mu):
+    levers = result.get("levers") or []
+    sobol = "ST" in result and "mu_star" not in result
+    main, second = (result.get("ST"), result.get("S1")) if sobol else (result.get("mu_star"), result.get("sigma"))
+    if not levers or not main or len(levers) != len(main):
         return None
-    sigma = result.get("sigma") or [None] * len(levers)
+    second = second if second and len(second) == len(levers) else [None] * len(levers)
     labels = [field_name(lever) for lever in levers]
-    order = sorted(range(len(levers)), key=lambda i: -float(mu[i]))
+    order = sorted(range(len(levers)), key=lambda i: -float(main[i]))
+    outcome = charts.indicator_name(analysis.outcome)
+    if sobol:
+        axis_title, second_title = _("Total-effect index (Sobol ST)"), _("First-order index (Sobol S1)")
+        description = _("Bars of the share of the variance of %(outcome)s that each lever explains, alone and "
+                        "with the others (Sobol total-effect index), around the scenario %(scenario)s; longer "
+                        "bars mean a stronger influence.")
+    else:
+        axis_title, second_title = _("Mean absolute effect (mu*)"), _("Spread of the effect (sigma)")
+        description = _("Bars of the mean absolute elementary effect (Morris mu*) of each lever on %(outcome)s "
+                        "around the scenario %(scenario)s; longer bars mean a stronger influence.")
     chart = charts.ranking(
-        labels=labels, values=[float(v) for v in mu],
-        title=_("Which levers matter most for %(outcome)s") % {"outcome": charts.indicator_name(analysis.outcome)},
-        description=_("Bars of the mean absolute elementary effect (Morris mu*) of each lever on %(outcome)s "
-                      "around the scenario %(scenario)s; longer bars mean a stronger influence.") % {
-            "outcome": charts.indicator_name(analysis.outcome), "scenario": analysis.scenario.name},
-        axis_title=_("Mean absolute effect (mu*)"))
-    rows = [{"rank": rank + 1, "lever": labels[i], "mu_star": _fmt(mu[i]),
-             "sigma": "" if sigma[i] is None else _fmt(sigma[i])} for rank, i in enumerate(order)]
+        labels=labels, values=[float(v) for v in main],
+        title=_("Which levers matter most for %(outcome)s") % {"outcome": outcome},
+        description=description % {"outcome": outcome, "scenario": analysis.scenario.name}, axis_title=axis_title)
+    rows = [{"rank": rank + 1, "lever": labels[i], "main": _fmt_index(main[i], sobol),
+             "second": "" if second[i] is None else _fmt_index(second[i], sobol)} for rank, i in enumerate(order)]
     return {"analysis": analysis, "svg": charts.render(chart, chart_id="sensitivity"), "rows": rows,
-            "outcome": charts.indicator_name(analysis.outcome)}
+            "outcome": outcome, "main_title": axis_title, "second_title": second_title}
+
+
+def _fmt_index(value: float, sobol: bool) -> str:
+    return number(float(value), 2) if sobol else _fmt(value)
 
 
 def comparison_page(comparison: Comparison, *, outcome: str = "", scenario: str = "", year: str = "",
