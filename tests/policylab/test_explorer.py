@@ -365,3 +365,18 @@ def test_run_start_refusal_is_shown_as_a_message(world: Any, monkeypatch: Any) -
     response = client.post(reverse("policylab:run_start", kwargs={"scenario_id": scenario.pk}), follow=True)
     assert "This experiment is too large." in response.content.decode()
     assert not SimulationRun.objects.exists()
+
+
+def test_preview_chart_is_a_valid_vega_lite_specification_in_the_readers_numbers() -> None:
+    from django.utils import translation
+
+    from asis.policylab.explorer.preview import chart_spec, chart_svg
+
+    years, series = [1, 2, 3], {"active": [100.0, 2000.0, 3000.0], "funded": [0.0, 5.0, 5.0],
+                                "reach": [1000.0, 20000.0, 45000.0]}
+    spec = chart_spec(years, series, validate=True)  # Altair checks it against the schema
+    values = spec["data"]["values"]
+    assert len(values) == 8  # the zero is left out of the logarithmic chart
+    with translation.override("de"):
+        svg = chart_svg(years, series)
+    assert svg.startswith("<svg") and "10.000" in svg

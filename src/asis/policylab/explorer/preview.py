@@ -6,6 +6,7 @@ horizon and the scenario's warnings. One preview takes a few tens of millisecond
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import altair as alt
 import numpy as np
 import vl_convert
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from asis.core.formatting import money, number
@@ -51,19 +53,36 @@ def series_labels() -> dict[str, str]:
     return {"active": _("Active initiatives"), "funded": _("Projects funded"), "reach": _("People reached")}
 
 
-def chart_svg(years: list[int], series: dict[str, list[float]]) -> str:
+def chart_spec(years: list[int], series: dict[str, list[float]], *, validate: bool = True) -> dict[str, Any]:
+    """The three series on one logarithmic axis (people reached are counted in thousands, projects
+    in tens): one chart renders in half the time of three stacked ones. Zeros, which a logarithmic
+    axis cannot show, are left out of the chart; the table beside it has every value."""
     labels = series_labels()
     values = [{"year": year, "what": labels[name], "value": round(float(v), 1)}
-              for name in ("active", "funded", "reach") for year, v in zip(years, series[name], strict=True)]
-    base = alt.Chart(alt.Data(values=values)).mark_line(point=True).encode(
-        x=alt.X("year:O", title=_("Year")),
-        y=alt.Y("value:Q", title=None),
-        color=alt.Color("what:N", legend=None),
-    ).properties(width=260, height=90)
-    charts = [base.transform_filter(alt.datum.what == labels[name]).properties(title=labels[name])
-              for name in ("active", "funded", "reach")]
-    spec = alt.vconcat(*charts).resolve_scale(y="independent").to_dict()
-    return str(vl_convert.vegalite_to_svg(spec))
+              for name in ("active", "funded", "reach") for year, v in zip(years, series[name], strict=True)
+              if v > 0]
+    top = max([v["value"] for v in values] or [1.0])
+    ticks = [10**k for k in range(0, int(math.log10(top)) + 2)]
+    chart = alt.Chart(alt.Data(values=values)).mark_line(point=True).encode(
+        x=alt.X("year:O", title=_("Year"), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=_("Per year (logarithmic scale)"), scale=alt.Scale(type="log"),
+                axis=alt.Axis(values=ticks, format=",.0f")),
+        color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom", direction="vertical")),
+    ).properties(width=260, height=170)
+    return dict(chart.to_dict(validate=validate))
+
+
+def chart_svg(years: list[int], series: dict[str, list[float]]) -> str:
+    # Altair's schema check takes a third of the time and the specification never changes shape
+    # (tests check it against the schema): a slider's preview skips it.
+    return str(vl_convert.vegalite_to_svg(chart_spec(years, series, validate=False), format_locale=number_locale()))
+
+
+def number_locale() -> dict[str, Any]:
+    """The reader's decimal mark and thousands separator for the chart's axis (d3-format locale)."""
+    return {"decimal": str(formats.get_format("DECIMAL_SEPARATOR")),
+            "thousands": str(formats.get_format("THOUSAND_SEPARATOR")), "grouping": [3],
+            "currency": ["", "\u00a0EUR"]}
 
 
 def build_preview(spec: dict[str, Any], *, chart: bool = True) -> Preview:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 from asis.calls.adapters import call_grid
 from asis.calls.models import Call

@@ -26,8 +26,8 @@ from asis.engines.simulation.errors import SimulationError
 from asis.policylab import access, adapters, runs
 from asis.policylab.explorer import services
 from asis.policylab.explorer.forms import ScenarioForm
-from asis.policylab.explorer.preview import build_preview, preview_runspec
 from asis.policylab.explorer.presentation import lever_rows, run_progress_of
+from asis.policylab.explorer.preview import build_preview, preview_runspec
 from asis.policylab.messages import error_message
 from asis.policylab.models import Scenario, SimulationRun, Visibility
 
