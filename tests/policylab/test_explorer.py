@@ -380,3 +380,16 @@ def test_preview_chart_is_a_valid_vega_lite_specification_in_the_readers_numbers
     with translation.override("de"):
         svg = chart_svg(years, series)
     assert svg.startswith("<svg") and "10.000" in svg
+
+
+def test_preview_says_when_too_few_initiatives_apply_to_use_the_budget() -> None:
+    from asis.policylab.explorer.preview import build_preview
+
+    spec = adapters.frozen_spec(levers={"budget_eur_per_year": 200e6}, params={}, horizon_years=5, n_runs=1,
+                                seed=0, agents=adapters.agents_by_region(4200))
+    preview = build_preview(spec, chart=False)
+    result = mean_field(adapters.runspec(spec))
+    spent = result.data["grants_eur"].sum() / (200e6 * 5)
+    assert spent < 0.9  # independent check that the warning is due
+    assert any(w.startswith(f"Only {round(100 * spent)}% of the budget is granted over 5 years")
+               for w in preview.warnings), preview.warnings

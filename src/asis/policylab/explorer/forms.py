@@ -22,6 +22,12 @@ SPLIT_PROPORTIONAL, SPLIT_EQUAL, SPLIT_CUSTOM = "proportional", "equal", "custom
 ERROR_FIELDS = {"regional_split": "split_mode", "horizon_months": "horizon_years"}
 
 
+def _plain(value: Any) -> float | int:
+    """A number as a person types it: 20000000 rather than 20000000.0, at most 4 decimals."""
+    value = round(float(value), 4)
+    return int(value) if value.is_integer() else value
+
+
 def share_field_name(code: str) -> str:
     return f"share_{code}"
 
@@ -81,9 +87,9 @@ class ScenarioForm(forms.Form):
     def initial_for(scenario: Scenario | None) -> dict[str, Any]:
         levers = {**adapters.default_levers(), **((scenario.levers if scenario else None) or {})}
         initial: dict[str, Any] = {
-            "budget_eur_per_year": levers["budget_eur_per_year"],
+            "budget_eur_per_year": _plain(levers["budget_eur_per_year"]),
             "calls_per_year": levers["calls_per_year"],
-            **{name: round(100 * float(levers[name]), 4) for name in PERCENT_LEVERS},
+            **{name: _plain(100 * float(levers[name])) for name in PERCENT_LEVERS},
             "horizon_years": scenario.horizon_years if scenario else 10,
             "n_runs": scenario.n_runs if scenario else 200,
             "seed": scenario.seed if scenario else 2026,
@@ -100,7 +106,7 @@ class ScenarioForm(forms.Form):
             equal = len(shares) == len(adapters.region_codes()) and max(shares) - min(shares) < 1e-9
             initial["split_mode"] = SPLIT_EQUAL if equal else SPLIT_CUSTOM
             for code, share in split.items():
-                initial[share_field_name(code)] = round(100 * float(share), 4)
+                initial[share_field_name(code)] = _plain(100 * float(share))
         return initial
 
     # --- sliders ---------------------------------------------------------------------------------

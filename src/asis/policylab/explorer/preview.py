@@ -17,7 +17,7 @@ import vl_convert
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from asis.core.formatting import money, number
+from asis.core.formatting import money, number, percent
 from asis.engines.simulation.meanfield import mean_field
 from asis.engines.simulation.parameters import Geography, ModelParams, RunSpec, geography_for
 from asis.policylab import adapters
@@ -105,8 +105,13 @@ def build_preview(spec: dict[str, Any], *, chart: bool = True) -> Preview:
     ]
     rows = [(year, number(a, 0), number(f, 0), number(r, 0))
             for year, a, f, r in zip(years, series["active"], series["funded"], series["reach"], strict=True)]
-    preview = Preview(years=years, series=series, key_numbers=key_numbers, warnings=scenario_warnings(runspec),
-                      rows=rows)
+    warnings = scenario_warnings(runspec)
+    budget = runspec.levers.budget_eur_per_year * len(years)
+    spent = float(totals["grants_eur"].sum())
+    if budget > 0 and spent < 0.9 * budget and not warnings:
+        warnings.append(_("Only %(share)s of the budget is granted over %(years)s years: too few initiatives "
+                          "apply to use it all.") % {"share": percent(spent / budget), "years": number(horizon)})
+    preview = Preview(years=years, series=series, key_numbers=key_numbers, warnings=warnings, rows=rows)
     if chart:
         preview.svg = chart_svg(years, series)
     return preview
