@@ -100,8 +100,8 @@ def build_preview(spec: dict[str, Any], *, chart: bool = True) -> Preview:
         (_("People reached over %(years)s years") % {"years": number(horizon)}, number(totals["reach"].sum(), 0)),
         (_("Grants paid over %(years)s years") % {"years": number(horizon)},
          money(float(totals["grants_eur"].sum()), decimals=0)),
-        (_("Jobs (full-time equivalents) after %(years)s years") % {"years": number(horizon)},
-         number(totals["jobs"][-1], 0)),
+        (_("Jobs after %(years)s years") % {"years": number(horizon)},
+         f'{number(totals["jobs"][-1], 0)} {_("full-time equivalents")}'),
     ]
     rows = [(year, number(a, 0), number(f, 0), number(r, 0))
             for year, a, f, r in zip(years, series["active"], series["funded"], series["reach"], strict=True)]
