@@ -151,7 +151,7 @@ def test_scenario_from_call_page_shows_the_sources_and_creates_the_scenario(worl
     assert page.status_code == 200
     body = page.content.decode()
     assert money(800_000, decimals=0) in body and "27%" in body and "20%" in body
-    assert "group “social”" in body
+    assert "group “social” (27) divided by the weights of all criteria (100)" in body
     response = client.post(url, {"call": call.pk})
     scenario = Scenario.objects.get(source_call=call)
     assert response.status_code == 302 and response["Location"] == reverse(

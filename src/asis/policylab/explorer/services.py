@@ -97,8 +97,8 @@ class CallMapping:
 
     levers: dict[str, Any]
     budget: float
-    social_weight_points: float
-    total_weight_points: float
+    social_weight_points: float | int
+    total_weight_points: float | int
     social_criteria: tuple[str, ...]
     funding_rate: float  # the call's maximum co-funding rate, as a fraction
     cofunding_capped: bool
@@ -123,9 +123,13 @@ def call_levers(call: Call) -> CallMapping:
               "regional_split": None}
     language = (get_language() or "en")[:2]
     names = tuple(str(c.label.get(language) or c.label.get("en") or c.id) for c in social)
-    return CallMapping(levers=levers, budget=float(call.budget), social_weight_points=social_points,
-                       total_weight_points=total, social_criteria=names, funding_rate=funding_rate,
+    return CallMapping(levers=levers, budget=float(call.budget), social_weight_points=_whole(social_points),
+                       total_weight_points=_whole(total), social_criteria=names, funding_rate=funding_rate,
                        cofunding_capped=capped)
+
+
+def _whole(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
 
 
 def scenario_from_call(*, actor: Any, call: Call, organisation: Any = None) -> Scenario:
