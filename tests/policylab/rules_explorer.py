@@ -18,9 +18,9 @@ OWNERS = frozenset({"manager", "platform_admin"})
 def world_scenario(w: Any) -> Any:
     from asis.policylab.models import Scenario
 
-    scenario = Scenario.objects.filter(organisation=w.org, name="Rules: scenario").first()
+    scenario = Scenario.objects.filter(organisation=w.org, name="Rules: explorer scenario").first()
     if scenario is None:
-        scenario = Scenario.objects.create(name="Rules: scenario", owner=w.users["manager"], organisation=w.org,
+        scenario = Scenario.objects.create(name="Rules: explorer scenario", owner=w.users["manager"], organisation=w.org,
                                            visibility="private", n_runs=4, agents=420, horizon_years=2)
     return scenario
 

@@ -393,3 +393,14 @@ def test_preview_says_when_too_few_initiatives_apply_to_use_the_budget() -> None
     assert spent < 0.9  # independent check that the warning is due
     assert any(w.startswith(f"Only {round(100 * spent)}% of the budget is granted over 5 years")
                for w in preview.warnings), preview.warnings
+
+
+def test_run_start_button_starts_a_run_and_shows_its_progress(world: Any) -> None:
+    scenario = make_scenario(world.users["manager"], world.org, n_runs=4, agents=420, horizon_years=2)
+    client = world.client_for("manager")
+    response = client.post(reverse("policylab:run_start", kwargs={"scenario_id": scenario.pk}))
+    run = SimulationRun.objects.get(scenario=scenario)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("policylab:run_detail", kwargs={"run_id": run.pk})
+    body = client.get(response["Location"]).content.decode()
+    assert 'id="run-progress-bar"' in body and "of 4 runs" in body

@@ -158,7 +158,9 @@ class ScenarioForm(forms.Form):
 
     def spec(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return adapters.frozen_spec(levers=self.levers(), params={}, horizon_years=data["horizon_years"],
+        from asis.policylab.runs import base_params
+
+        return adapters.frozen_spec(levers=self.levers(), params=base_params(), horizon_years=data["horizon_years"],
                                     n_runs=data.get("n_runs") or 1, seed=data.get("seed") or 0,
                                     agents=adapters.agents_by_region(data["agents"]))
 

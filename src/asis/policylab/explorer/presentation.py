@@ -42,16 +42,5 @@ def lever_rows(levers: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def run_progress_of(run: SimulationRun) -> dict[str, Any]:
-    """``runs.run_progress(run)``; until the runs work package is merged, the same figures counted
-    from the run's chunks here."""
-    try:
-        return runs.run_progress(run)
-    except NotImplementedError:
-        pass
-    chunks = list(run.chunks.all())
-    done = [c for c in chunks if c.is_done]
-    runs_done = sum(c.stop - c.start for c in done)
-    total = run.n_runs or 1
-    return {"status": run.status, "status_label": run.get_status_display(), "runs_done": runs_done,
-            "runs_total": run.n_runs, "fraction": min(1.0, runs_done / total), "chunks_done": len(done),
-            "chunks_total": len(chunks), "message": ""}
+    """``runs.run_progress(run)``: the figures of the progress bar and its message in words."""
+    return runs.run_progress(run)

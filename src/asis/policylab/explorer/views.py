@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from asis.calls.access import calls_managed_by, public_calls
 from asis.calls.models import Call
 from asis.engines.simulation.errors import SimulationError
-from asis.policylab import access, adapters, runs
+from asis.policylab import access, runs
 from asis.policylab.explorer import services
 from asis.policylab.explorer.forms import ScenarioForm
 from asis.policylab.explorer.presentation import lever_rows, run_progress_of
@@ -211,10 +211,7 @@ def scenario_detail(request: HttpRequest, scenario_id: Any) -> HttpResponse:
     can_edit = access.can_edit_scenario(request.user, scenario)
     warnings: list[str] = []
     try:
-        spec = adapters.frozen_spec(levers=scenario.levers, params=scenario.params,
-                                    horizon_years=scenario.horizon_years, n_runs=scenario.n_runs,
-                                    seed=scenario.seed, agents=adapters.agents_by_region(scenario.agents))
-        warnings = services.scenario_warnings(preview_runspec(spec))
+        warnings = services.scenario_warnings(preview_runspec(runs.scenario_spec(scenario)))
     except SimulationError as exc:
         warnings = [error_message(exc)]
     scenario_runs = list(scenario.runs.select_related("created_by"))
@@ -240,9 +237,6 @@ def run_start(request: HttpRequest, scenario_id: Any) -> HttpResponse:
         return redirect("policylab:scenario_detail", scenario_id=scenario.pk)
     except SimulationError as exc:
         flash.error(request, error_message(exc))
-        return redirect("policylab:scenario_detail", scenario_id=scenario.pk)
-    except NotImplementedError:  # until the runs work package is merged (runs.py is an interface)
-        flash.error(request, _("Simulations cannot be started on this platform yet."))
         return redirect("policylab:scenario_detail", scenario_id=scenario.pk)
     return redirect("policylab:run_detail", run_id=run.pk)
 
@@ -288,8 +282,6 @@ def _run_action(request: HttpRequest, run_id: Any, action: Any, done: str) -> Ht
         action(run=run, user=request.user)
     except runs.SimulationRefused as exc:
         flash.error(request, str(exc))
-    except NotImplementedError:  # until the runs work package is merged
-        flash.error(request, _("Simulations cannot be started on this platform yet."))
     else:
         flash.success(request, done)
     return redirect("policylab:run_detail", run_id=run.pk)
