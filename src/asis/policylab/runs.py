@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
@@ -98,7 +99,7 @@ def _check_concurrency(user: Any, *, exclude: Any = None) -> None:
     limit = _setting("ASIS_SIM_MAX_CONCURRENT_RUNS", 3)
     # Called inside the caller's transaction: locking the person's row makes two simultaneous
     # starts count one after the other.
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     busy = SimulationRun.objects.filter(created_by=user, status__in=ACTIVE)
     if exclude is not None:
         busy = busy.exclude(pk=exclude)
