@@ -25,9 +25,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from asis.engines.simulation.meanfield import mean_field  # noqa: E402
 from asis.policylab import adapters  # noqa: E402
-from asis.policylab.explorer.preview import build_preview, chart_svg, preview_runspec  # noqa: E402
+from asis.policylab.explorer.preview import build_preview, chart_svg  # noqa: E402
 
 
 def spec_for(budget: float, years: int, agents: int) -> dict:
@@ -54,7 +53,7 @@ def main() -> None:
     build_preview(spec_for(20e6, args.years, args.agents))
     print(f"first request of a process:      {1000 * (time.perf_counter() - start):7.1f} ms")
     budgets = [5e6 + 1e6 * (i % 40) for i in range(args.repeat)]
-    model, chart, whole, runspec = [], [], [], []
+    model, chart, whole = [], [], []
     for budget in budgets:
         spec = spec_for(budget, args.years, args.agents)
         t0 = time.perf_counter()
@@ -67,16 +66,9 @@ def main() -> None:
         model.append(t1 - t0)
         chart.append(t2 - t1)
         whole.append(t3 - t2)
-    for budget in budgets[:5]:
-        spec = spec_for(budget, args.years, args.agents)
-        t0 = time.perf_counter()
-        mean_field(adapters.runspec(spec))
-        runspec.append(time.perf_counter() - t0)
     print(f"mean field + key numbers:        {ms(model)}")
     print(f"chart (Altair + vl-convert SVG): {ms(chart)}")
     print(f"preview per request (both):      {ms(whole)}   goal < 100 ms")
-    print(f"for comparison, mean field on adapters.runspec (shapes read each time): {ms(runspec)}")
-    assert preview_runspec(spec_for(1e6, 2, 420)).levers.budget_eur_per_year == 1e6
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import asdict, fields
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,7 @@ import numpy as np
 from asis.engines.simulation.experiments import PERCENTILES
 from asis.engines.simulation.model import FLOW_INDICATORS, INDICATORS, ChunkResult
 from asis.engines.simulation.parameters import (
+    Geography,
     Levers,
     ModelParams,
     RunSpec,
@@ -79,8 +81,14 @@ def frozen_spec(*, levers: dict[str, Any], params: dict[str, Any], horizon_years
             "agents": {code: int(n) for code, n in agents.items()}}
 
 
+@lru_cache(maxsize=32)
+def _geography(agents: tuple[tuple[str, int], ...]) -> Geography:
+    """Geographies are immutable: keep them (with their cached arrays) between runs and previews."""
+    return geography_for(dict(agents))
+
+
 def runspec(spec: dict[str, Any]) -> RunSpec:
-    geography = geography_for(spec["agents"])
+    geography = _geography(tuple((code, int(n)) for code, n in spec["agents"].items()))
     return RunSpec(geography=geography, params=ModelParams(**spec["params"]),
                    levers=levers_from_json(spec["levers"], geography.codes),
                    horizon_months=int(spec["horizon_months"]), n_runs=int(spec["n_runs"]),

@@ -25,16 +25,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asis.core.audit import audit_record
-from asis.core.formatting import money, number
+from asis.core.formatting import number
 from asis.core.jobs import CONNECTION_ERRORS, JobError, job_start
 from asis.core.models import Job
 from asis.engines.simulation import experiments
 from asis.engines.simulation.errors import SimulationError
-from asis.engines.simulation.model import FLOW_INDICATORS, INDICATORS, derive
+from asis.engines.simulation.model import FLOW_INDICATORS, INDICATORS
 from asis.engines.simulation.parameters import RunSpec
 from asis.policylab import adapters, messages
 from asis.policylab.calibration import params_in_force
 from asis.policylab.models import RunChunk, Scenario, SensitivityAnalysis, SimulationRun
+from asis.policylab.warnings import spec_warnings
 
 logger = logging.getLogger(__name__)
 
@@ -110,35 +111,14 @@ def _check_concurrency(user: Any, *, exclude: Any = None) -> None:
 
 
 def scenario_warnings(scenario: Scenario) -> list[str]:
-    """What will surprise in the results without being impossible: a budget per call too small to
-    fund one project in some regions (grant slots round down, see the engine's ``derive``)."""
+    """The scenario's warnings (:mod:`asis.policylab.warnings`); none for impossible levers, whose
+    refusal is said when the run starts."""
     try:
         run_spec = adapters.runspec(scenario_spec(scenario))
         run_spec.validate()
     except (SimulationError, TypeError, ValueError, KeyError, AttributeError):
-        return []  # a refusal, said when the run starts
-    derived = derive(run_spec)
-    agents = run_spec.geography.agents_array
-    starved = [code for code, slots, n in zip(run_spec.geography.codes, derived.slots_per_call, agents,
-                                              strict=True) if slots == 0 and n > 0]
-    if not starved:
         return []
-    per_call = run_spec.levers.budget_eur_per_year / run_spec.levers.calls_per_year
-    if len(starved) == len(run_spec.geography.codes):
-        return [_("With %(budget)s per call, the budget funds no project in any region: a project needs a "
-                  "grant of %(grant)s.") % {"budget": money(per_call), "grant": money(derived.grant_eur)}]
-    return [_("With %(budget)s per call, the budget funds no project in %(count)s of %(total)s regions "
-              "(a project needs a grant of %(grant)s): %(regions)s.")
-            % {"budget": money(per_call), "count": number(len(starved)),
-               "total": number(len(run_spec.geography.codes)), "grant": money(derived.grant_eur),
-               "regions": ", ".join(_region_names(starved))}]
-
-
-def _region_names(codes: list[str]) -> list[str]:
-    from asis.regions.models import Region
-
-    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
-    return [names.get(code) or code for code in codes]
+    return spec_warnings(run_spec)
 
 
 # --- start, progress, cancel, resume ---------------------------------------------------------------

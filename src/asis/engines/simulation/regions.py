@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -130,8 +131,10 @@ def load_shipped_features(path: Path = SHIPPED_GEOJSON) -> list[dict[str, Any]]:
         return list(json.load(fh)["features"])
 
 
+@lru_cache(maxsize=4)
 def shipped_adjacency(*, tolerance_km: float = 0.5, min_shared_points: int = 2) -> Adjacency:
-    """Adjacency of the 42 shipped Alpine Space regions (sorted as in the file)."""
+    """Adjacency of the 42 shipped Alpine Space regions (sorted as in the file); computed once per
+    process (reading the shapes takes longer than a mean-field preview)."""
     return adjacency_from_features(
         load_shipped_features(), tolerance_km=tolerance_km, min_shared_points=min_shared_points
     )

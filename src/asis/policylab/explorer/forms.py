@@ -174,10 +174,10 @@ class ScenarioForm(forms.Form):
             return data  # the field errors already say what is missing
         if data.get("split_mode") == SPLIT_CUSTOM and any(share_field_name(c) in self.errors for c in self.codes):
             return data
-        from asis.policylab.explorer.preview import preview_runspec
+        from asis.policylab.adapters import runspec
 
         try:
-            preview_runspec(self.spec()).validate()
+            runspec(self.spec()).validate()
         except SimulationError as exc:
             engine_field = str((exc.params or {}).get("field", ""))
             target = ERROR_FIELDS.get(engine_field, engine_field)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import altair as alt
@@ -19,24 +18,8 @@ from django.utils.translation import gettext as _
 
 from asis.core.formatting import money, number, percent
 from asis.engines.simulation.meanfield import mean_field
-from asis.engines.simulation.parameters import Geography, ModelParams, RunSpec, geography_for
 from asis.policylab import adapters
-from asis.policylab.explorer.services import scenario_warnings
-
-
-@lru_cache(maxsize=16)
-def _geography(agents: tuple[tuple[str, int], ...]) -> Geography:
-    """Reading the shipped region shapes takes longer than the preview itself: keep the result."""
-    return geography_for(dict(agents))
-
-
-def preview_runspec(spec: dict[str, Any]) -> RunSpec:
-    """``adapters.runspec(spec)`` with the geography kept between previews (same result)."""
-    geography = _geography(tuple((code, int(n)) for code, n in spec["agents"].items()))
-    return RunSpec(geography=geography, params=ModelParams(**spec["params"]),
-                   levers=adapters.levers_from_json(spec["levers"], geography.codes),
-                   horizon_months=int(spec["horizon_months"]), n_runs=int(spec["n_runs"]),
-                   seed=int(spec["seed"]), resolution="year")
+from asis.policylab.warnings import spec_warnings
 
 
 @dataclass
@@ -86,7 +69,7 @@ def number_locale() -> dict[str, Any]:
 
 
 def build_preview(spec: dict[str, Any], *, chart: bool = True) -> Preview:
-    runspec = preview_runspec(spec)
+    runspec = adapters.runspec(spec)
     result = mean_field(runspec)
     totals = {name: np.asarray(result.data[name]).sum(axis=1) for name in ("active", "funded", "reach",
                                                                            "grants_eur", "jobs")}
@@ -105,7 +88,7 @@ def build_preview(spec: dict[str, Any], *, chart: bool = True) -> Preview:
     ]
     rows = [(year, number(a, 0), number(f, 0), number(r, 0))
             for year, a, f, r in zip(years, series["active"], series["funded"], series["reach"], strict=True)]
-    warnings = scenario_warnings(runspec)
+    warnings = spec_warnings(runspec)
     budget = runspec.levers.budget_eur_per_year * len(years)
     spent = float(totals["grants_eur"].sum())
     if budget > 0 and spent < 0.9 * budget and not warnings:

@@ -11,15 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from asis.calls.adapters import call_grid
 from asis.calls.models import Call
 from asis.core.audit import audit_record
-from asis.core.formatting import money, number, percent
-from asis.engines.simulation.model import derive
-from asis.engines.simulation.parameters import Levers, RunSpec
 from asis.policylab import adapters
 from asis.policylab.models import Scenario, Visibility
 
@@ -137,32 +134,3 @@ def scenario_from_call(*, actor: Any, call: Call, organisation: Any = None) -> S
     return scenario_create(actor=actor, source_call=call, data={
         "name": _("%(call)s, repeated yearly") % {"call": call.display_title},
         "organisation": organisation, "visibility": Visibility.PRIVATE, "levers": mapping.levers})
-
-
-# --- warnings --------------------------------------------------------------------------------------
-
-def scenario_warnings(spec: RunSpec) -> list[str]:
-    """What the levers imply that a policy officer may not expect, in words (from ``derive``)."""
-    lv: Levers = spec.levers
-    d = derive(spec)
-    regions = len(spec.geography.codes)
-    out: list[str] = []
-    if lv.budget_eur_per_year <= 0:
-        out.append(_("With no budget, no project is funded: the scenario shows initiatives without funding."))
-        return out
-    if d.grant_eur > 0 and lv.budget_eur_per_year / lv.calls_per_year < d.grant_eur:
-        out.append(_("Each call has %(per_call)s, less than one grant of %(grant)s: no project can be funded.")
-                   % {"per_call": money(lv.budget_eur_per_year / lv.calls_per_year, decimals=0),
-                      "grant": money(d.grant_eur, decimals=0)})
-        return out
-    empty = int((d.slots_per_call == 0).sum())
-    if empty:
-        out.append(ngettext(
-            "With %(calls)s calls a year this budget funds no project in %(count)s region.",
-            "With %(calls)s calls a year this budget funds no project in %(count)s regions.",
-            empty) % {"calls": number(lv.calls_per_year), "count": number(empty)})
-    funded_share = (d.slots_per_call.sum() * d.grant_eur * lv.calls_per_year) / lv.budget_eur_per_year
-    if funded_share < 0.9 and empty < regions:
-        out.append(_("Grants are whole projects: only %(share)s of the budget can be spent each year.")
-                   % {"share": percent(funded_share)})
-    return out

@@ -27,7 +27,7 @@ from asis.policylab import access, runs
 from asis.policylab.explorer import services
 from asis.policylab.explorer.forms import ScenarioForm
 from asis.policylab.explorer.presentation import lever_rows, run_progress_of
-from asis.policylab.explorer.preview import build_preview, preview_runspec
+from asis.policylab.explorer.preview import build_preview
 from asis.policylab.messages import error_message
 from asis.policylab.models import Scenario, SimulationRun, Visibility
 
@@ -211,7 +211,7 @@ def scenario_detail(request: HttpRequest, scenario_id: Any) -> HttpResponse:
     can_edit = access.can_edit_scenario(request.user, scenario)
     warnings: list[str] = []
     try:
-        warnings = services.scenario_warnings(preview_runspec(runs.scenario_spec(scenario)))
+        warnings = runs.scenario_warnings(scenario)
     except SimulationError as exc:
         warnings = [error_message(exc)]
     scenario_runs = list(scenario.runs.select_related("created_by"))
