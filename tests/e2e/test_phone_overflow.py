@@ -64,6 +64,8 @@ NOT_PAGES = {
     "impact:sroi_pdf": "file download (PDF)",
     "impact:theory_pdf": "file download (PDF)",
     "impact:counterfactual:study_pdf": "file download (PDF)",
+    "policylab:whitebook_export_pdf": "file download (PDF)",
+    "policylab:whitebook_export_docx": "file download (DOCX)",
 }
 
 # The widest element under <body> that sticks out of the viewport, named by a short CSS path.

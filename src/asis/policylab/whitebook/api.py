@@ -111,14 +111,14 @@ def _comment_out(c: Comment) -> dict[str, Any]:
             "created_at": c.created_at.isoformat()}
 
 
-@api.get("/policy-lab/white-book/editions", auth=None, response=list[EditionOut], tags=TAGS,
+@api.get("/policy-lab/white-book/editions", auth=None, url_name="whitebook_edition_list", response=list[EditionOut], tags=TAGS,
          summary="White-book editions (adopted and in consultation; drafts for editors and policy officers)")
 def whitebook_editions(request: HttpRequest, query: Query[LanguageQuery]) -> list[dict[str, Any]]:
     with translation.override(query.language):
         return [_edition_out(e) for e in selectors.editions_for_index(request.user)]
 
 
-@api.get("/policy-lab/white-book/editions/{number}", auth=None,
+@api.get("/policy-lab/white-book/editions/{number}", auth=None, url_name="whitebook_edition_detail",
          response={200: EditionDetailOut, 404: ProblemOut, 422: ProblemOut}, tags=TAGS,
          summary="One edition: chapters and numbered paragraphs in a language (adopted: the frozen text)")
 def whitebook_edition(request: HttpRequest, number: Annotated[int, Field(ge=1, le=10**9)],
@@ -141,7 +141,7 @@ def whitebook_edition(request: HttpRequest, number: Annotated[int, Field(ge=1, l
     return out
 
 
-@api.get("/policy-lab/white-book/editions/{number}/comments", auth=None,
+@api.get("/policy-lab/white-book/editions/{number}/comments", auth=None, url_name="whitebook_comment_list",
          response={200: list[CommentOut], 404: ProblemOut, 422: ProblemOut}, tags=TAGS,
          summary="Published consultation comments, amendments and replies of an edition")
 def whitebook_comments(request: HttpRequest, number: Annotated[int, Field(ge=1, le=10**9)]) -> list[dict[str, Any]]:
@@ -152,7 +152,7 @@ def whitebook_comments(request: HttpRequest, number: Annotated[int, Field(ge=1, 
     return [_comment_out(c) for c in comments]
 
 
-@api.post("/policy-lab/white-book/editions/{number}/comments",
+@api.post("/policy-lab/white-book/editions/{number}/comments", url_name="whitebook_comment_create",
           response={201: CommentOut, 400: ProblemOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut,
                     422: ProblemOut},
           tags=TAGS, summary="Comment on a paragraph or propose an amendment (verified users, during consultation)")
