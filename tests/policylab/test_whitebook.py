@@ -7,17 +7,23 @@ import uuid
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from asis.core.models import AuditEntry
-from asis.policylab.models_whitebook import Chapter, Edition, Evidence, FrozenEditionError, Paragraph
+from asis.policylab.models_whitebook import (
+    Chapter,
+    Edition,
+    Evidence,
+    FrozenEditionError,
+    Paragraph,
+)
 from asis.policylab.whitebook import selectors, services
 from asis.policylab.whitebook.services import WhiteBookError
 from tests.conftest import make_user
-from tests.policylab.whitebook_helpers import axis, editor, make_edition, paragraphs, verified
+from tests.policylab.whitebook_helpers import axis, editor, make_edition, paragraphs
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 
 from asis.core.audit import audit_record
 from asis.policylab import access
-from asis.policylab.models_whitebook import Chapter, Comment, Edition, Evidence, FrozenEditionError, Paragraph
+from asis.policylab.models_whitebook import (
+    Chapter,
+    Comment,
+    Edition,
+    Evidence,
+    FrozenEditionError,
+    Paragraph,
+)
 
 AUDIT = "asis.policylab.whitebook"
 MAX_TEXT = 20000
