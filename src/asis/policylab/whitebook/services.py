@@ -11,13 +11,13 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asis.core.audit import audit_record
+from asis.core.ratelimit import limit_exceeded
 from asis.policylab import access
 from asis.policylab.models_whitebook import (
     Chapter,
@@ -380,14 +380,7 @@ def edition_start_next(*, actor: Any, edition: Edition) -> Edition:
 def _rate_limited(user: Any) -> bool:
     """Count one comment for ``user``; True once they wrote more than the hourly limit."""
     limit = int(getattr(settings, "ASIS_WHITEBOOK_COMMENTS_PER_HOUR", 20))
-    key = f"asis:policylab:whitebook:comments:{user.pk}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > limit
+    return limit_exceeded(f"asis:policylab:whitebook:comments:{user.pk}", limit=limit, window=3600)
 
 
 def comment_create(*, actor: Any, paragraph: Paragraph, body: str, kind: str = Comment.Kind.COMMENT,
