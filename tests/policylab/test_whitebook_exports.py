@@ -102,6 +102,9 @@ def test_pdf_and_html_exports() -> None:
     html = Client().get(_url("whitebook_export_html", "de", number=1)).content.decode()
     assert "<style>" not in html and "policylab-whitebook-print.css" in html  # the CSP allows no inline styles
     assert "1.1" in html and "Soziale Innovation wächst in Netzwerken." in html
+    download = Client().get(_url("whitebook_export_html", number=1) + "?download=1")
+    assert download["Content-Disposition"].startswith("attachment")
+    assert "<style>" in download.content.decode() and ".num {" in download.content.decode()  # self-contained
 
 
 def test_adopted_edition_exports_its_frozen_snapshot() -> None:
@@ -156,3 +159,22 @@ def test_api_comment_create_needs_a_token_and_an_open_consultation() -> None:
     services.edition_adopt(actor=editor("e2@example.org"), edition=edition, confirm_open_consultation=True)
     refused = client.post(url, body, content_type="application/json", **_auth(citizen))
     assert refused.status_code == 400 and "adopted" in refused.json()["title"]
+
+
+def test_docx_uses_the_profiles_modules_own_rows_and_never_shows_internal_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    from docx import Document
+
+    from asis.policylab.whitebook import profiles
+    from asis.regions.models import Region
+
+    region = Region.objects.first() or Region.objects.create(code="AT33", name="Tirol")
+    edition = make_edition(status=Edition.Status.CONSULTATION)
+    Paragraph.objects.create(chapter=edition.chapters.get(position=2), position=5, kind=Paragraph.Kind.REGION_PROFILE,
+                             region=region, text="The region in figures.")
+    monkeypatch.setattr(profiles, "profile_figures", lambda p: {"active_initiatives": 7})
+    doc = Document(io.BytesIO(Client().get(_url("whitebook_export_docx", number=1)).content))
+    assert not doc.tables  # an unknown shape: no raw key shown
+    monkeypatch.setattr(profiles, "figure_rows", lambda p, f: [("Active initiatives", f["active_initiatives"])],
+                        raising=False)
+    doc = Document(io.BytesIO(Client().get(_url("whitebook_export_docx", number=1)).content))
+    assert [c.text for c in doc.tables[0].rows[1].cells] == ["Active initiatives", "7"]

@@ -16,15 +16,20 @@ from asis.policylab.whitebook.selectors import edition_document
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def figure_rows(figures: Any) -> list[tuple[str, str]]:
-    """(label, value) pairs of a region profile's figures: ``{"rows": [{"label", "value"}]}`` or a
-    flat mapping of labels to values; nested structures (charts, series) are left out."""
-    if not isinstance(figures, dict):
+def figure_rows(paragraph: Any, figures: Any) -> list[tuple[str, str]]:
+    """(label, value) pairs of a region profile's figures, labels in the active language.
+
+    The profiles module (helper "evidence") knows its figures' shape: when it offers
+    ``figure_rows(paragraph, figures)`` that is used. Otherwise only the plain shape
+    ``{"rows": [{"label", "value"}]}`` is read: other keys are internal and never shown raw."""
+    from asis.policylab.whitebook import profiles
+
+    own = getattr(profiles, "figure_rows", None)
+    if callable(own):
+        return [(str(label), _value(value)) for label, value in own(paragraph, figures)]
+    if not isinstance(figures, dict) or not isinstance(figures.get("rows"), list):
         return []
-    rows = figures.get("rows")
-    if isinstance(rows, list):
-        return [(str(r.get("label", "")), _value(r.get("value"))) for r in rows if isinstance(r, dict)]
-    return [(str(k), _value(v)) for k, v in figures.items() if isinstance(v, (str, int, float)) and not isinstance(v, bool)]
+    return [(str(r.get("label", "")), _value(r.get("value"))) for r in figures["rows"] if isinstance(r, dict)]
 
 
 def _value(value: Any) -> str:
@@ -65,7 +70,7 @@ def edition_docx(edition: Edition, language: str) -> bytes:
                     doc.add_paragraph(_("Evidence"), style="Heading 3")
                     for label in p.evidence:
                         doc.add_paragraph(label, style="List Bullet")
-                rows = figure_rows(p.figures) if p.kind == "region_profile" else []
+                rows = figure_rows(p.obj, p.figures) if p.kind == "region_profile" else []
                 if rows:
                     table = doc.add_table(rows=1, cols=2)
                     table.style = "Table Grid"

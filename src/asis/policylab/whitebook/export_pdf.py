@@ -25,18 +25,20 @@ def _css() -> str:
     return Path(str(found)).read_text(encoding="utf-8") if found else ""
 
 
-def _context(edition: Edition, language: str, *, for_pdf: bool) -> dict[str, Any]:
-    return {"document": edition_document(edition, language), "edition": edition, "for_pdf": for_pdf,
-            "inline_css": _css() if for_pdf else ""}
+def _context(edition: Edition, language: str, *, inline: bool) -> dict[str, Any]:
+    return {"document": edition_document(edition, language), "edition": edition, "inline": inline,
+            "inline_css": _css() if inline else ""}
 
 
-def edition_html(edition: Edition, language: str) -> str:
+def edition_html(edition: Edition, language: str, *, standalone: bool = False) -> str:
+    """The printable page; ``standalone`` (a downloaded file) carries its styles inside, while the
+    page served by the site links them (its content-security policy allows no inline styles)."""
     with translation.override(language):
-        return render_to_string(TEMPLATE, _context(edition, language, for_pdf=False))
+        return render_to_string(TEMPLATE, _context(edition, language, inline=standalone))
 
 
 def edition_pdf(edition: Edition, language: str) -> bytes:
     from asis.calls.pdf import render_pdf
 
     with translation.override(language):
-        return render_pdf(TEMPLATE, _context(edition, language, for_pdf=True), language=language)
+        return render_pdf(TEMPLATE, _context(edition, language, inline=True), language=language)

@@ -48,7 +48,15 @@ def edition_chapters(edition: Edition) -> QuerySet[Chapter]:
 # --- evidence labels --------------------------------------------------------------------------
 
 def evidence_label(evidence: Evidence) -> str:
-    """A readable line for one piece of evidence, in the active language."""
+    """A readable line for one piece of evidence, in the active language: the evidence module's
+    own label when it offers ``evidence_label(evidence)`` (helper "evidence"), else a plain one."""
+    try:
+        from asis.policylab.whitebook import evidence as evidence_module  # type: ignore[attr-defined]
+    except ImportError:
+        evidence_module = None
+    own = getattr(evidence_module, "evidence_label", None)
+    if callable(own):
+        return str(own(evidence))
     target: Any = None
     if evidence.kind == Evidence.Kind.INITIATIVE and evidence.initiative_id:
         target = evidence.initiative.translated("title") if evidence.initiative else None

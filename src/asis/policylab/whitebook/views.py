@@ -123,8 +123,9 @@ def _filename(ed: Edition, ext: str) -> str:
 @require_GET
 def export_html(request: HttpRequest, number: int) -> HttpResponse:
     ed = access.access_edition(request.user, number)
-    response = HttpResponse(edition_html(ed, _language()), content_type="text/html; charset=utf-8")
-    if request.GET.get("download"):
+    download = bool(request.GET.get("download"))
+    response = HttpResponse(edition_html(ed, _language(), standalone=download), content_type="text/html; charset=utf-8")
+    if download:
         response["Content-Disposition"] = f'attachment; filename="{_filename(ed, "html")}"'
     return response
 
