@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from asis.core.models import AuditEntry
 from asis.policylab.models_whitebook import (
     Chapter,
+    Comment,
     Edition,
     Evidence,
     FrozenEditionError,
@@ -23,7 +24,7 @@ from asis.policylab.models_whitebook import (
 from asis.policylab.whitebook import selectors, services
 from asis.policylab.whitebook.services import WhiteBookError
 from tests.conftest import make_user
-from tests.policylab.whitebook_helpers import axis, editor, make_edition, paragraphs
+from tests.policylab.whitebook_helpers import axis, editor, make_edition, paragraphs, verified
 
 pytestmark = pytest.mark.django_db
 
@@ -302,3 +303,24 @@ def test_lineage_is_unique_per_chapter() -> None:
     edition = make_edition()
     assert len({p.lineage for p in paragraphs(edition)}) == 3
     assert all(isinstance(p.lineage, uuid.UUID) for p in paragraphs(edition))
+
+
+def test_reading_an_edition_takes_a_bounded_number_of_queries() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(number: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert _client().get(_url("whitebook_edition", number=number)).status_code == 200
+        return len(queries)
+
+    small = make_edition(1, status=Edition.Status.CONSULTATION)
+    big = make_edition(2, status=Edition.Status.CONSULTATION)
+    chapter = big.chapters.get(position=2)
+    citizen = verified(make_user("citizen@example.org"))
+    for i in range(30):
+        rec = Paragraph.objects.create(chapter=chapter, position=10 + i, kind=Paragraph.Kind.RECOMMENDATION,
+                                       axis=axis(), text=f"Recommendation {i}")
+        Evidence.objects.create(paragraph=rec, kind=Evidence.Kind.SOURCE, citation=f"Source {i}")
+        Comment.objects.create(paragraph=rec, author=citizen, body=f"Comment {i}", status=Comment.Status.PUBLISHED)
+    assert count(2) <= count(small.number) + 2

@@ -40,9 +40,10 @@ def current_edition() -> Edition | None:
 
 
 def edition_chapters(edition: Edition) -> QuerySet[Chapter]:
+    evidence = Evidence.objects.select_related("initiative", "project", "call", "scenario", "comparison")
     return edition.chapters.prefetch_related(
         Prefetch("paragraphs", queryset=Paragraph.objects.select_related("axis", "region")
-                 .prefetch_related("evidence")))
+                 .prefetch_related(Prefetch("evidence", queryset=evidence))))
 
 
 # --- evidence labels --------------------------------------------------------------------------
@@ -80,39 +81,42 @@ def evidence_label(evidence: Evidence) -> str:
 
 # --- snapshot (all languages) -------------------------------------------------------------------
 
-def _texts(obj: Any, field_name: str) -> dict[str, dict[str, Any]]:
+def _texts(obj: Any, field_name: str, languages: Any = None) -> dict[str, dict[str, Any]]:
     out = {}
-    for code in settings.LANGUAGE_CODES:
+    for code in languages or settings.LANGUAGE_CODES:
         t = obj.translated(field_name, code)
         out[code] = {"text": t.text, "language": t.language, "is_fallback": t.is_fallback,
                      "is_outdated": t.is_outdated}
     return out
 
 
-def _per_language(fn: Any) -> dict[str, str]:
+def _per_language(fn: Any, languages: Any = None) -> dict[str, str]:
     out = {}
-    for code in settings.LANGUAGE_CODES:
+    for code in languages or settings.LANGUAGE_CODES:
         with translation.override(code):
             out[code] = str(fn())
     return out
 
 
-def snapshot_build(edition: Edition, *, figures: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The whole edition in every language: what adoption freezes. ``figures`` (paragraph id ->
-    figures) overrides the region profiles' figures; otherwise they are computed now (or the
-    stored ones are used)."""
+def snapshot_build(edition: Edition, *, figures: dict[int, dict[str, Any]] | None = None,
+                   languages: list[str] | None = None, chapters_qs: Any = None) -> dict[str, Any]:
+    """The whole edition in every language (or only ``languages``): what adoption freezes.
+    ``figures`` (paragraph id -> figures) overrides the region profiles' figures; otherwise they
+    are computed now (or the stored ones are used)."""
     from asis.policylab.whitebook.profiles import profile_figures
 
+    langs = languages or list(settings.LANGUAGE_CODES)
     chapters = []
-    for chapter in edition_chapters(edition):
+    for chapter in (chapters_qs if chapters_qs is not None else edition_chapters(edition)):
         paragraphs = []
         for p in chapter.paragraphs.all():
             entry: dict[str, Any] = {
-                "id": p.pk, "lineage": str(p.lineage), "kind": p.kind, "text": _texts(p, "text"),
+                "id": p.pk, "lineage": str(p.lineage), "kind": p.kind, "text": _texts(p, "text", langs),
                 "axis": None, "region": None, "figures": None, "evidence": [],
             }
             if p.axis_id:
-                entry["axis"] = {"code": p.axis.code, "name": _per_language(lambda p=p: p.axis.translated("name"))}
+                entry["axis"] = {"code": p.axis.code,
+                                 "name": _per_language(lambda p=p: p.axis.translated("name"), langs)}
             if p.region_id:
                 entry["region"] = {"code": p.region.code, "name": str(p.region)}
             if p.kind == Paragraph.Kind.REGION_PROFILE:
@@ -123,14 +127,14 @@ def snapshot_build(edition: Edition, *, figures: dict[int, dict[str, Any]] | Non
                 else:
                     entry["figures"] = profile_figures(p)
             evidence = list(p.evidence.all())
-            entry["evidence"] = [{"kind": e.kind, "label": _per_language(lambda e=e: evidence_label(e))}
+            entry["evidence"] = [{"kind": e.kind, "label": _per_language(lambda e=e: evidence_label(e), langs)}
                                  for e in evidence]
             paragraphs.append(entry)
         chapters.append({"id": chapter.pk, "lineage": str(chapter.lineage), "kind": chapter.kind,
-                         "title": _texts(chapter, "title"), "paragraphs": paragraphs})
+                         "title": _texts(chapter, "title", langs), "paragraphs": paragraphs})
     return {
         "version": SNAPSHOT_VERSION, "number": edition.number,
-        "title": _texts(edition, "title"), "introduction": _texts(edition, "introduction"),
+        "title": _texts(edition, "title", langs), "introduction": _texts(edition, "introduction", langs),
         "chapters": chapters,
     }
 
@@ -197,8 +201,9 @@ def edition_document(edition: Edition, language: str | None = None) -> DocumentV
     """The edition's text in ``language`` (default: the active one), numbered 1, 1.1, 1.2 ..."""
     language = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
     frozen = edition.is_frozen and bool(edition.snapshot)
-    snapshot = edition.snapshot if frozen else snapshot_build(edition)
-    chapters_by_id = {c.pk: c for c in edition_chapters(edition)}
+    chapters_qs = list(edition_chapters(edition))
+    snapshot = edition.snapshot if frozen else snapshot_build(edition, languages=[language], chapters_qs=chapters_qs)
+    chapters_by_id = {c.pk: c for c in chapters_qs}
     paragraphs_by_id = {p.pk: p for c in chapters_by_id.values() for p in c.paragraphs.all()}
     chapters = []
     for ci, ch in enumerate(snapshot["chapters"], start=1):
