@@ -136,6 +136,10 @@ def test_api_lists_and_reads_editions_but_not_drafts() -> None:
     assert detail["chapters"][0]["paragraphs"][1]["is_fallback"] is True
     assert detail["chapters"][1]["paragraphs"][0]["axis"] == "wb-skills"
     assert client.get("/api/v1/policy-lab/white-book/editions/2").status_code == 404
+    token = _auth(editor())  # an editor's token shows the draft
+    assert [e["number"] for e in client.get("/api/v1/policy-lab/white-book/editions", **token).json()] == [1, 2]
+    assert client.get("/api/v1/policy-lab/white-book/editions/2", **token).status_code == 200
+    assert client.get("/api/v1/policy-lab/white-book/editions/2", HTTP_AUTHORIZATION="Bearer nonsense").status_code == 404
     assert client.get("/api/v1/policy-lab/white-book/editions/2/comments").status_code == 404
 
 
