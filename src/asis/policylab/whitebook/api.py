@@ -126,7 +126,8 @@ def _comment_out(c: Comment) -> dict[str, Any]:
             "created_at": c.created_at.isoformat()}
 
 
-@api.get("/policy-lab/white-book/editions", auth=None, url_name="whitebook_edition_list", response=list[EditionOut], tags=TAGS,
+@api.get("/policy-lab/white-book/editions", auth=None, url_name="whitebook_edition_list",
+         response={200: list[EditionOut], 422: ProblemOut}, tags=TAGS,
          summary="White-book editions (adopted and in consultation; drafts for editors and policy officers)")
 def whitebook_editions(request: HttpRequest, query: Query[LanguageQuery]) -> list[dict[str, Any]]:
     with translation.override(query.language):
