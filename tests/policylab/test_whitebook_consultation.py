@@ -193,3 +193,19 @@ def test_bad_comment_input_gives_messages_not_errors() -> None:
     assert _client(editor()).post(_url("whitebook_moderate", comment_id="00000000-0000-0000-0000-000000000000"),
                                   {"decision": "publish"}).status_code == 404
     assert not Comment.objects.exists()
+
+
+def test_editor_accepts_a_published_amendment_from_the_edition_page() -> None:
+    edition = make_edition(status=Edition.Status.CONSULTATION)
+    p = paragraphs(edition)[0]
+    citizen = verified(make_user("citizen@example.org"))
+    ed = editor()
+    amendment = services.comment_create(actor=citizen, paragraph=p, body="Shorter", kind="amendment",
+                                        proposed_text="Innovation grows in networks.")
+    services.comment_moderate(actor=ed, comment=amendment, decision="publish")
+    page = _client(ed).get(_url("whitebook_edition", number=1)).content.decode()
+    assert "Take the amendment into the text" in page
+    response = _client(ed).post(_url("whitebook_moderate", comment_id=amendment.pk), {"decision": "accept"})
+    assert response.status_code == 302 and f"#comments-{p.pk}" in response["Location"]
+    p.refresh_from_db()
+    assert p.text == "Innovation grows in networks."

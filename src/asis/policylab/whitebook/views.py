@@ -479,4 +479,6 @@ def moderate(request: HttpRequest, comment_id: str) -> HttpResponse:
                              else _("The comment was not published."))
     except WhiteBookError as exc:
         _refused(request, exc)
+    if decision == "accept" and target.status != Comment.Status.PENDING:  # accepted from the edition's page
+        return redirect(_edition_url(target.paragraph.chapter.edition, f"comments-{target.paragraph_id}"))
     return redirect("policylab:whitebook_moderation")
