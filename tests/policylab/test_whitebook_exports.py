@@ -128,25 +128,25 @@ def test_api_lists_and_reads_editions_but_not_drafts() -> None:
     make_edition(1, status=Edition.Status.CONSULTATION)
     make_edition(2)
     client = Client()
-    listed = client.get("/api/v1/policy-lab/white-book/editions").json()
+    listed = client.get("/api/v1/policylab/white-book/editions").json()
     assert [e["number"] for e in listed] == [1]
-    detail = client.get("/api/v1/policy-lab/white-book/editions/1?language=de").json()
+    detail = client.get("/api/v1/policylab/white-book/editions/1?language=de").json()
     assert detail["status"] == "consultation" and detail["chapters"][0]["paragraphs"][0]["number"] == "1.1"
     assert detail["chapters"][0]["paragraphs"][0]["text"] == "Soziale Innovation wächst in Netzwerken."
     assert detail["chapters"][0]["paragraphs"][1]["is_fallback"] is True
     assert detail["chapters"][1]["paragraphs"][0]["axis"] == "wb-skills"
-    assert client.get("/api/v1/policy-lab/white-book/editions/2").status_code == 404
+    assert client.get("/api/v1/policylab/white-book/editions/2").status_code == 404
     token = _auth(editor())  # an editor's token shows the draft
-    assert [e["number"] for e in client.get("/api/v1/policy-lab/white-book/editions", **token).json()] == [1, 2]
-    assert client.get("/api/v1/policy-lab/white-book/editions/2", **token).status_code == 200
-    assert client.get("/api/v1/policy-lab/white-book/editions/2", HTTP_AUTHORIZATION="Bearer nonsense").status_code == 404
-    assert client.get("/api/v1/policy-lab/white-book/editions/2/comments").status_code == 404
+    assert [e["number"] for e in client.get("/api/v1/policylab/white-book/editions", **token).json()] == [1, 2]
+    assert client.get("/api/v1/policylab/white-book/editions/2", **token).status_code == 200
+    assert client.get("/api/v1/policylab/white-book/editions/2", HTTP_AUTHORIZATION="Bearer nonsense").status_code == 404
+    assert client.get("/api/v1/policylab/white-book/editions/2/comments").status_code == 404
 
 
 def test_api_comment_create_needs_a_token_and_an_open_consultation() -> None:
     edition = make_edition(1, status=Edition.Status.CONSULTATION)
     p = paragraphs(edition)[0]
-    url = "/api/v1/policy-lab/white-book/editions/1/comments"
+    url = "/api/v1/policylab/white-book/editions/1/comments"
     body = {"paragraph_id": p.pk, "body": "Via the API", "kind": "amendment", "proposed_text": "New text"}
     client = Client()
     assert client.post(url, body, content_type="application/json").status_code == 401

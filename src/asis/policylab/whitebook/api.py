@@ -1,4 +1,4 @@
-"""White-book API (``/api/v1/policy-lab/white-book/...``): editions with their chapters and numbered
+"""White-book API (``/api/v1/policylab/white-book/...``): editions with their chapters and numbered
 paragraphs (public except drafts), published consultation comments, and writing a comment or an
 amendment with a personal token during consultation. Adoption stays in the web pages."""
 
@@ -14,6 +14,7 @@ from ninja import Field, Query, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
+from asis.accounts.api_auth import BearerToken
 from asis.core.api_base import ProblemOut, api
 from asis.policylab import access
 from asis.policylab.models_whitebook import Comment, Edition, Paragraph
@@ -101,7 +102,7 @@ def _reader(request: HttpRequest) -> Any:
     """Who reads: the reads need no authentication, but a personal token (or the session) shows
     drafts to editors and policy officers."""
     if request.headers.get("Authorization", "").startswith("Bearer "):
-        from asis.accounts.api_auth import BearerToken, TwoFactorRequired
+        from asis.accounts.api_auth import TwoFactorRequired
 
         try:
             user = BearerToken()(request)
@@ -126,7 +127,7 @@ def _comment_out(c: Comment) -> dict[str, Any]:
             "created_at": c.created_at.isoformat()}
 
 
-@api.get("/policy-lab/white-book/editions", auth=None, url_name="whitebook_edition_list",
+@api.get("/policylab/white-book/editions", auth=None, url_name="whitebook_edition_list",
          response={200: list[EditionOut], 422: ProblemOut}, tags=TAGS,
          summary="White-book editions (adopted and in consultation; drafts for editors and policy officers)")
 def whitebook_editions(request: HttpRequest, query: Query[LanguageQuery]) -> list[dict[str, Any]]:
@@ -134,7 +135,7 @@ def whitebook_editions(request: HttpRequest, query: Query[LanguageQuery]) -> lis
         return [_edition_out(e) for e in selectors.editions_for_index(_reader(request))]
 
 
-@api.get("/policy-lab/white-book/editions/{number}", auth=None, url_name="whitebook_edition_detail",
+@api.get("/policylab/white-book/editions/{number}", auth=None, url_name="whitebook_edition_detail",
          response={200: EditionDetailOut, 404: ProblemOut, 422: ProblemOut}, tags=TAGS,
          summary="One edition: chapters and numbered paragraphs in a language (adopted: the frozen text)")
 def whitebook_edition(request: HttpRequest, number: Annotated[int, Field(ge=1, le=10**9)],
@@ -157,7 +158,7 @@ def whitebook_edition(request: HttpRequest, number: Annotated[int, Field(ge=1, l
     return out
 
 
-@api.get("/policy-lab/white-book/editions/{number}/comments", auth=None, url_name="whitebook_comment_list",
+@api.get("/policylab/white-book/editions/{number}/comments", auth=None, url_name="whitebook_comment_list",
          response={200: list[CommentOut], 404: ProblemOut, 422: ProblemOut}, tags=TAGS,
          summary="Published consultation comments, amendments and replies of an edition")
 def whitebook_comments(request: HttpRequest, number: Annotated[int, Field(ge=1, le=10**9)]) -> list[dict[str, Any]]:
@@ -168,7 +169,8 @@ def whitebook_comments(request: HttpRequest, number: Annotated[int, Field(ge=1, 
     return [_comment_out(c) for c in comments]
 
 
-@api.post("/policy-lab/white-book/editions/{number}/comments", url_name="whitebook_comment_create",
+@api.post("/policylab/white-book/editions/{number}/comments", url_name="whitebook_comment_create",
+          auth=[BearerToken()],
           response={201: CommentOut, 400: ProblemOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut,
                     422: ProblemOut},
           tags=TAGS, summary="Comment on a paragraph or propose an amendment (verified users, during consultation)")
