@@ -151,6 +151,9 @@ def test_api_comment_create_needs_a_token_and_an_open_consultation() -> None:
     client = Client()
     assert client.post(url, body, content_type="application/json").status_code == 401
     citizen = verified(make_user("citizen@example.org"))
+    client.force_login(citizen)  # the session is not enough: a personal token writes
+    assert client.post(url, body, content_type="application/json").status_code == 401
+    client.logout()
     response = client.post(url, body, content_type="application/json", **_auth(citizen))
     assert response.status_code == 201 and response.json()["status"] == "pending"
     assert client.get(url).json() == []  # not yet published
