@@ -67,6 +67,8 @@ NOT_PAGES = {
     "policylab:run_export": "file download (CSV/XLSX/JSON export)",
     "policylab:comparison_export": "file download (CSV/XLSX/JSON export)",
     "policylab:comparison_pdf": "file download (PDF brief)",
+    "policylab:whitebook_export_pdf": "file download (PDF)",
+    "policylab:whitebook_export_docx": "file download (DOCX)",
 }
 
 # The widest element under <body> that sticks out of the viewport, named by a short CSS path.

@@ -12,9 +12,11 @@ into ``Edition.snapshot`` and the edition and its parts can no longer change.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import pre_delete, pre_save
 from django.utils.translation import gettext_lazy as _
 
 from asis.calls.models import Call, FundedProject
@@ -203,3 +205,43 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.body[:60]}"
+
+
+# --- an adopted edition cannot change -----------------------------------------------------------
+
+class FrozenEditionError(Exception):
+    """Raised on any attempt to save or delete an adopted edition or one of its parts."""
+
+    def __init__(self) -> None:
+        super().__init__(str(_("This edition has been adopted and can no longer change. "
+                               "Start the next edition to revise it.")))
+
+
+def _edition_id_of(instance: models.Model) -> int | None:
+    if isinstance(instance, Edition):
+        return instance.pk
+    if isinstance(instance, Chapter):
+        return instance.edition_id
+    if isinstance(instance, Paragraph):
+        return Chapter.objects.filter(pk=instance.chapter_id).values_list("edition_id", flat=True).first()
+    if isinstance(instance, Evidence):
+        return (Paragraph.objects.filter(pk=instance.paragraph_id)
+                .values_list("chapter__edition_id", flat=True).first())
+    return None
+
+
+def _stored_adopted(instance: models.Model) -> bool:
+    edition_id = _edition_id_of(instance)
+    return bool(edition_id and Edition.objects.filter(pk=edition_id, status=Edition.Status.ADOPTED).exists())
+
+
+def _refuse_frozen(sender: Any, instance: models.Model, **kwargs: Any) -> None:
+    if kwargs.get("raw"):  # fixtures and restores load adopted editions as they are
+        return
+    if _stored_adopted(instance):
+        raise FrozenEditionError
+
+
+for _model in (Edition, Chapter, Paragraph, Evidence):
+    pre_save.connect(_refuse_frozen, sender=_model, dispatch_uid=f"policylab_frozen_save_{_model.__name__}")
+    pre_delete.connect(_refuse_frozen, sender=_model, dispatch_uid=f"policylab_frozen_delete_{_model.__name__}")
