@@ -65,7 +65,7 @@ def test_demo_step(monkeypatch):
             (c, "title") for c in first.chapters.all()] + [
             (p, "text") for p in Paragraph.objects.filter(chapter__edition=first)]:
         assert {lang: obj.translation_status(lang, field) for lang in LANGUAGES} == {
-            "en": "original", **{lang: "current" for lang in LANGUAGES[1:]}}, (obj, field)
+            "en": "original", **dict.fromkeys(LANGUAGES[1:], "current")}, (obj, field)
     # two recommendations per axis, each with evidence; every kind of evidence appears
     recommendations = Paragraph.objects.filter(chapter__edition=first, kind=Paragraph.Kind.RECOMMENDATION)
     assert sorted(recommendations.values_list("axis__code", flat=True)) == sorted(

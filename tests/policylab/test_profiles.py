@@ -66,7 +66,7 @@ def _expected(code: str) -> dict:
                if r.status == "validated" and r.project.application.region.code == code]
     return {
         "initiatives": len(published), "people": sum(i.people_reached or 0 for i in published),
-        "stages": {k: v for k, v in stages.items()}, "challenges": dict(challenges),
+        "stages": dict(stages.items()), "challenges": dict(challenges),
         "organisations": sum(1 for o in Organisation.objects.select_related("region")
                              if o.status == "published" and o.region and o.region.code == code),
         "applications": sum(1 for a in Application.objects.select_related("region")

@@ -47,7 +47,7 @@ class EvidenceForm(forms.Form):
         self.fields["initiative"].widget.choices = [(i.pk, i.translated("title")) for i in initiatives or []]
         self.fields["project"].queryset = FundedProject.objects.select_related(
             "application__organisation").order_by("-created_at", "pk")
-        self.fields["project"].label_from_instance = lambda p: "%s (%s)" % (
+        self.fields["project"].label_from_instance = lambda p: "{} ({})".format(
             p.application.translated("title"), p.application.organisation.name)
         self.fields["call"].queryset = public_calls().order_by("-pk")
         self.fields["call"].label_from_instance = lambda c: c.display_title()

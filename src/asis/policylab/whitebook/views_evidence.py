@@ -14,7 +14,11 @@ from asis.observatory.models import Initiative
 from asis.policylab import access
 from asis.policylab.models_whitebook import Evidence, Paragraph
 from asis.policylab.whitebook import evidence as services
-from asis.policylab.whitebook.forms_evidence import EvidenceForm, RecommendationChoiceForm, initiative_matches
+from asis.policylab.whitebook.forms_evidence import (
+    EvidenceForm,
+    RecommendationChoiceForm,
+    initiative_matches,
+)
 
 
 def _manager(request: HttpRequest) -> None:
