@@ -13,6 +13,7 @@ from asis.policylab.models_whitebook import Edition, Evidence
 from asis.policylab.whitebook import evidence as services
 from tests.conftest import make_user
 from tests.factories import MembershipFactory
+from tests.impact.helpers import make_project
 from tests.observatory.contribute_helpers import make_initiative
 from tests.policylab.evidence_helpers import (
     adopt,
@@ -135,12 +136,24 @@ def test_page_adds_each_kind_and_bad_input(world):
                  {"action": "add", "kind": "scenario", "scenario": theirs.pk},
                  {"action": "remove", "evidence": "abc"}, {"action": "up", "evidence": "999999"}):
         assert client.post(url, data).status_code == 400, data
-    assert [e.kind for e in paragraph.evidence.order_by("position")] == ["initiative", "scenario"]
+    project = make_project(world.org, world.users["project_holder"], title="Care at home")
+    page = client.get(url).content.decode()
+    assert "Care at home" in page and "Impact test call" in page  # offered in the choices
+    assert client.post(url, {"action": "add", "kind": "project", "project": project.pk}).status_code == 302
+    assert client.post(url, {"action": "add", "kind": "call", "call": project.application.call_id}).status_code == 302
+    assert client.post(url, {"action": "add", "kind": "source", "citation": "OECD (2022)",
+                             "url": "https://example.org/oecd"}).status_code == 302
+    assert [e.kind for e in paragraph.evidence.order_by("position")] == ["initiative", "scenario", "project",
+                                                                        "call", "source"]
     assert paragraph.evidence.get(kind="initiative").note == "Runs since 2019."
     # readers see the labels; a private scenario is not named to the public
     items = services.evidence_items(paragraph, None)
-    assert [i.label for i in items] == ["Village shop cooperative", "A scenario that is not published"]
+    assert [i.label for i in items] == ["Village shop cooperative", "A scenario that is not published",
+                                        "Care at home (Land Tirol Test)", "Impact test call", "OECD (2022)"]
+    assert items[4].url == "https://example.org/oecd" and items[1].url == ""
     assert [i.label for i in services.evidence_items(paragraph, manager)][1] == "Mine"
+    html = client.get(url).content.decode()
+    assert "Impact test call" in html and 'href="https://example.org/oecd"' in html
 
 
 def test_comparison_to_evidence_get_and_post(world):

@@ -213,7 +213,7 @@ def evidence_label(evidence: Evidence, *, visible: bool = True) -> tuple[str, st
                                                        "organisation": application.organisation.name},
                 _url("calls:funded_list"))
     if kind == Evidence.Kind.CALL and evidence.call_id:
-        return evidence.call.display_title(), _url("calls:public_detail", call_id=evidence.call_id)
+        return evidence.call.display_title, _url("calls:public_detail", call_id=evidence.call_id)
     if kind == Evidence.Kind.SCENARIO and evidence.scenario_id:
         if not visible:
             return _("A scenario that is not published"), ""

@@ -50,7 +50,7 @@ class EvidenceForm(forms.Form):
         self.fields["project"].label_from_instance = lambda p: "{} ({})".format(
             p.application.translated("title"), p.application.organisation.name)
         self.fields["call"].queryset = public_calls().order_by("-pk")
-        self.fields["call"].label_from_instance = lambda c: c.display_title()
+        self.fields["call"].label_from_instance = lambda c: c.display_title
         self.fields["scenario"].queryset = access.scenarios_visible_to(user).filter(
             runs__status=SimulationRun.Status.SUCCEEDED).distinct().order_by("name")
         self.fields["comparison"].queryset = access.comparisons_visible_to(user).order_by("name")
