@@ -157,3 +157,8 @@ def test_chapter_of_42_profiles_has_a_fixed_query_count(world, django_assert_max
     assert len(figures) == 42 and figures[paragraphs[0].pk]["region"]["code"] == paragraphs[0].region.code
     assert sum(f["observatory"]["initiatives"] for f in figures.values()) == sum(
         _expected(c)["initiatives"] for c in CODES)
+    # one paragraph at a time, as a page looping over its chapter does: still a fixed count
+    chapter = Chapter.objects.prefetch_related("paragraphs").get(pk=paragraphs[0].chapter_id)
+    with django_assert_max_num_queries(18):
+        one_by_one = {p.pk: profile_figures(p) for p in chapter.paragraphs.all()}
+    assert one_by_one == figures

@@ -123,3 +123,10 @@ def can_comment(user: Any, edition: Edition) -> bool:
     """Logged-in people with a verified e-mail, while the edition is in consultation."""
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.email_verified
                 and edition.status == Edition.Status.CONSULTATION)
+
+
+def can_manage_evidence(user: Any, edition: Edition) -> bool:
+    """Editors of the white book and policy officers add, remove and reorder the evidence of
+    recommendations while the edition is a draft or in consultation."""
+    return bool((is_whitebook_editor(user) or is_policy_officer(user))
+                and edition.status in (Edition.Status.DRAFT, Edition.Status.CONSULTATION))

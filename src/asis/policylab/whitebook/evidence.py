@@ -37,8 +37,7 @@ class EvidenceRefused(Exception):
 
 
 def can_manage_evidence(user: Any, paragraph: Paragraph) -> bool:
-    return bool((access.is_whitebook_editor(user) or access.is_policy_officer(user))
-                and paragraph.chapter.edition.status in OPEN_STATUSES)
+    return access.can_manage_evidence(user, paragraph.chapter.edition)
 
 
 def recommendations_open_to(user: Any) -> Any:

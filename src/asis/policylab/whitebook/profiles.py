@@ -43,6 +43,7 @@ from asis.regions.models import Region
 VERSION = 1
 INDICATOR = "active"
 BAND = (5.0, 95.0)
+MEMO = "_profile_figures_memo"
 STAGES = tuple(Initiative.Stage.values)
 
 
@@ -196,8 +197,27 @@ def profiles_figures(paragraphs: Iterable[Paragraph]) -> dict[int, dict[str, Any
 
 def profile_figures(paragraph: Paragraph) -> dict[str, Any]:
     """Figures of a REGION_PROFILE paragraph: the frozen ones once the edition is adopted, computed
-    live until then; ``{}`` for a paragraph without a region."""
-    return profiles_figures([paragraph])[paragraph.pk]
+    live until then; ``{}`` for a paragraph without a region.
+
+    The first live paragraph asked for computes its whole chapter's profiles at once and keeps them
+    on the chapter instance, so a page looping over ``chapter.paragraphs.all()`` (which share their
+    chapter object) costs a fixed number of queries, not a dozen per region."""
+    if paragraph.figures is not None:
+        return paragraph.figures
+    if paragraph.region_id is None:
+        return {}
+    chapter = paragraph.chapter
+    memo: dict[int, dict[str, Any]] | None = getattr(chapter, MEMO, None)
+    if memo is None or paragraph.region_id not in memo:
+        siblings = list(Paragraph.objects.filter(chapter_id=chapter.pk, kind=Paragraph.Kind.REGION_PROFILE,
+                                                 figures__isnull=True, region__isnull=False)
+                        .values_list("region_id", flat=True))
+        region_ids = set(siblings) | {paragraph.region_id}
+        by_code = figures_for_regions(Region.objects.filter(pk__in=region_ids).defer("geometry"))
+        memo = {rid: by_code[code] for rid, code in
+                Region.objects.filter(pk__in=region_ids).values_list("pk", "code")}
+        setattr(chapter, MEMO, memo)
+    return memo[paragraph.region_id]
 
 
 def profile_freeze(paragraphs: Iterable[Paragraph]) -> int:
