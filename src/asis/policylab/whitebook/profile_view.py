@@ -55,7 +55,7 @@ def chart_svg(spec: dict[str, Any], label: str) -> SafeString:
 def _projection_spec(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
     data = alt.Data(values=rows)
     y = alt.Y("scenario:N", title=None, sort=None, axis=alt.Axis(labelLimit=110))
-    band = alt.Chart(data).mark_rule(strokeWidth=3, color="#8fb3d9").encode(
+    band = alt.Chart(data).mark_rule(strokeWidth=3, color="#5b8cc4").encode(
         y=y, x=alt.X("low:Q", title=title, scale=alt.Scale(zero=True)), x2="high:Q")
     point = alt.Chart(data).mark_point(filled=True, size=60, color="#1f4e79").encode(y=y, x="value:Q")
     chart = (band + point) if any(r.get("low") is not None for r in rows) else point
