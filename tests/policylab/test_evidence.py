@@ -118,8 +118,10 @@ def test_page_adds_each_kind_and_bad_input(world):
     paragraph = make_recommendation(make_edition(status=Edition.Status.CONSULTATION))
     url = reverse("policylab:whitebook_evidence", kwargs={"paragraph_id": paragraph.pk})
     initiative = make_initiative(status="published", title="Village shop cooperative")
-    found = client.get(url, {"q": "shop"})
-    assert "Village shop cooperative" in found.content.decode()
+    make_initiative(status="submitted", title="Unpublished shop")
+    found = client.get(url, {"q": "shops"}).content.decode()  # the catalogue's search: word forms
+    assert "Village shop cooperative" in found and "Unpublished shop" not in found
+    assert "Village shop cooperative" not in client.get(url, {"q": "bakery"}).content.decode()
     assert client.post(url + "?q=shop", {"action": "add", "kind": "initiative", "initiative": initiative.pk,
                                          "note": "Runs since 2019."}).status_code == 302
     from asis.engines.simulation.parameters import Levers  # noqa: F401  (the engine is importable)

@@ -181,7 +181,7 @@ class EvidenceItem:
     note: str
 
 
-def _url(name: str, **kwargs: Any) -> str:
+def page_url(name: str, **kwargs: Any) -> str:
     try:
         return reverse(name, kwargs=kwargs)
     except NoReverseMatch:  # the page is built by another part of the policy lab
@@ -210,17 +210,17 @@ def evidence_label(evidence: Evidence, *, visible: bool = True) -> tuple[str, st
         application = evidence.project.application
         return (_("%(title)s (%(organisation)s)") % {"title": application.translated("title"),
                                                        "organisation": application.organisation.name},
-                _url("calls:funded_list"))
+                page_url("calls:funded_list"))
     if kind == Evidence.Kind.CALL and evidence.call_id:
-        return evidence.call.display_title, _url("calls:public_detail", call_id=evidence.call_id)
+        return evidence.call.display_title, page_url("calls:public_detail", call_id=evidence.call_id)
     if kind == Evidence.Kind.SCENARIO and evidence.scenario_id:
         if not visible:
             return _("A scenario that is not published"), ""
-        return evidence.scenario.name, _url("policylab:scenario_detail", scenario_id=evidence.scenario_id)
+        return evidence.scenario.name, page_url("policylab:scenario_detail", scenario_id=evidence.scenario_id)
     if kind == Evidence.Kind.COMPARISON and evidence.comparison_id:
         if not visible:
             return _("A comparison of scenarios that is not published"), ""
-        return evidence.comparison.name, _url("policylab:comparison", comparison_id=evidence.comparison_id)
+        return evidence.comparison.name, page_url("policylab:comparison", comparison_id=evidence.comparison_id)
     if kind == Evidence.Kind.SOURCE:
         return evidence.citation, evidence.url
     return str(evidence.get_kind_display()), ""

@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from asis.calls.access import public_calls
 from asis.calls.models import Call, FundedProject
+from asis.observatory import search
 from asis.observatory.models import Initiative
 from asis.policylab import access
 from asis.policylab.models import SimulationRun
@@ -21,10 +23,14 @@ PROJECT_CHOICES = 300
 
 
 def initiative_matches(q: str) -> list[Initiative]:
+    """Published initiatives found by the catalogue's search (every language, word forms) or whose
+    title contains ``q``."""
     q = (q or "").strip()[:100]
     if not q:
         return []
-    return list(Initiative.objects.filter(status=Initiative.Status.PUBLISHED, title__icontains=q)
+    published = Initiative.objects.filter(status=Initiative.Status.PUBLISHED)
+    found = search.filter_by_text(published, q) if search.plan(q) is not None else published.none()
+    return list(published.filter(Q(pk__in=found.values("pk")) | Q(title__icontains=q))
                 .order_by("title", "pk")[:SEARCH_RESULTS])
 
 

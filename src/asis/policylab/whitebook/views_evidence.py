@@ -75,7 +75,8 @@ def whitebook_evidence(request: HttpRequest, paragraph_id: int) -> HttpResponse:
             status = 400
     return render(request, "policylab/whitebook/evidence.html", {
         "paragraph": paragraph, "text": paragraph.translated("text"), "edition": paragraph.chapter.edition,
-        "editable": editable, "form": form, "q": q,
+        "editable": editable, "edition_url": services.page_url("policylab:whitebook_edition",
+                                                               number=paragraph.chapter.edition.number), "form": form, "q": q,
         "items": services.evidence_items(paragraph, request.user), "kinds": Evidence.Kind}, status=status)
 
 
@@ -101,4 +102,6 @@ def comparison_to_evidence(request: HttpRequest, comparison_id: str) -> HttpResp
         else:
             status = 400
     return render(request, "policylab/whitebook/comparison_to_evidence.html",
-                  {"comparison": comparison, "form": form}, status=status)
+                  {"comparison": comparison, "form": form,
+                   "comparison_url": services.page_url("policylab:comparison", comparison_id=comparison.pk)},
+                  status=status)
