@@ -84,3 +84,9 @@ def test_demo_step(monkeypatch):
     # the draft's profiles are live again
     assert not Paragraph.objects.filter(chapter__edition=second, kind=Paragraph.Kind.REGION_PROFILE,
                                         figures__isnull=False).exists()
+    # clearing the demo calls clears the white book and the scenarios that cite them first
+    from asis.calls.demo import clear
+
+    clear()
+    assert not Edition.objects.exists() and not Scenario.objects.exists() and not Comparison.objects.exists()
+    assert not Evidence.objects.exists() and not SimulationRun.objects.exists()

@@ -383,3 +383,22 @@ def generate(*, rng: Any, size: Any, progress: Any) -> dict[str, int]:
     edition = demo_adopt(demo_edition(scenarios, comparison))
     demo_next_edition(edition)
     return {"policylab_scenarios": len(scenarios), "policylab_comparisons": 1, "whitebook_editions": 2}
+
+
+def clear() -> int:
+    """Delete the demo white book, scenarios and comparisons (before the demo calls, projects and
+    initiatives they cite are cleared; tests generate the demo again). Returns editions deleted.
+
+    Adopted editions refuse changes through the model; the demo's are turned back into drafts with a
+    queryset update first, which is for this clean-up only."""
+    from asis.demo.generator import DEMO_DOMAIN
+
+    editions = Edition.objects.filter(title=EDITION_TITLE["en"])
+    count = editions.count()
+    editions.update(status=Edition.Status.DRAFT)
+    for edition in editions.order_by("-number"):
+        edition.delete()
+    demo_orgs = {"organisation__website__contains": DEMO_DOMAIN}
+    Comparison.objects.filter(**demo_orgs).delete()
+    Scenario.objects.filter(**demo_orgs).delete()
+    return count
