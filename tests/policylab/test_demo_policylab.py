@@ -87,6 +87,7 @@ def test_demo_step(monkeypatch):
     # clearing the demo calls clears the white book and the scenarios that cite them first
     from asis.calls.demo import clear
 
+    monkeypatch.undo()  # the policy-lab step is back among the demo steps
     clear()
     assert not Edition.objects.exists() and not Scenario.objects.exists() and not Comparison.objects.exists()
     assert not Evidence.objects.exists() and not SimulationRun.objects.exists()
