@@ -12,6 +12,7 @@ import asis.impact.api_results  # noqa: F401  (registers endpoints)
 import asis.impact.counterfactual.api  # noqa: F401  (registers endpoints)
 import asis.impact.sroi.api  # noqa: F401  (registers endpoints)
 import asis.observatory.api  # noqa: F401  (registers endpoints)
+import asis.policylab.api  # noqa: F401  (registers endpoints)
 from asis.core.api_base import api
 from asis.core.language import set_language
 from asis.core.views_api import api_not_found

@@ -64,6 +64,9 @@ NOT_PAGES = {
     "impact:sroi_pdf": "file download (PDF)",
     "impact:theory_pdf": "file download (PDF)",
     "impact:counterfactual:study_pdf": "file download (PDF)",
+    "policylab:run_export": "file download (CSV/XLSX/JSON export)",
+    "policylab:comparison_export": "file download (CSV/XLSX/JSON export)",
+    "policylab:comparison_pdf": "file download (PDF brief)",
 }
 
 # The widest element under <body> that sticks out of the viewport, named by a short CSS path.

@@ -36,7 +36,8 @@ Handler = Callable[[Job, Reporter], Any]
 
 _HANDLERS: dict[str, Handler] = {}
 _DEFAULT_HANDLER_MODULES = ("asis.core.job_handlers", "asis.observatory.imports", "asis.calls.jobs",
-                            "asis.impact.counterfactual.jobs", "asis.impact.sroi.jobs")
+                            "asis.impact.counterfactual.jobs", "asis.impact.sroi.jobs",
+                            "asis.policylab.calibration", "asis.policylab.jobs")
 
 
 # A lost or refused connection, as opposed to a query the database rejected (IntegrityError, ...).

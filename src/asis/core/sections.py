@@ -33,7 +33,7 @@ SECTIONS: tuple[Section, ...] = (
             _("Programme managers and project holders.")),
     Section("policy-lab", _("Policy lab"),
             _("Simulation models of policy scenarios and a white book of recommendations built from the data."),
-            _("Policy officers of public authorities.")),
+            _("Policy officers of public authorities."), url_name="policylab:index"),
     Section("cooperation", _("Cooperation"),
             _("Partner matching and a network of actors across the regions of the Alpine Space."),
             _("Social innovators, authorities and business-support organisations.")),

@@ -102,6 +102,16 @@ def access_comparison(user: Any, comparison_id: Any, *, token: str = "") -> Comp
     return comparison
 
 
+def can_calibrate(user: Any) -> bool:
+    """Policy officers and platform admins see and recompute the calibration."""
+    return is_policy_officer(user)
+
+
+def can_enact_calibration(user: Any) -> bool:
+    """Only platform admins put a calibration in force: it changes every organisation's defaults."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_platform_admin)
+
+
 def is_whitebook_editor(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.can_moderate)
 
@@ -123,6 +133,18 @@ def can_comment(user: Any, edition: Edition) -> bool:
     """Logged-in people with a verified e-mail, while the edition is in consultation."""
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.email_verified
                 and edition.status == Edition.Status.CONSULTATION)
+
+
+def can_run_scenario(user: Any, scenario: Scenario) -> bool:
+    """Policy officers (and admins) run the scenarios they can read (not through a share link)."""
+    return is_policy_officer(user) and scenarios_visible_to(user).filter(pk=scenario.pk).exists()
+
+
+def can_manage_run(user: Any, run: Any) -> bool:
+    """Cancel or resume a run: who started it, or whoever may edit its scenario."""
+    if not is_policy_officer(user):
+        return False
+    return bool(run.created_by_id == user.pk or can_edit_scenario(user, run.scenario))
 
 
 def can_manage_evidence(user: Any, edition: Edition) -> bool:

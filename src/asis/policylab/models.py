@@ -208,6 +208,7 @@ class Comparison(models.Model):
         return self.name
 
 
+from asis.policylab.models_calibration import Calibration  # noqa: E402,F401
 from asis.policylab.models_whitebook import (  # noqa: E402,F401  (one app, two model modules)
     Chapter,
     Comment,

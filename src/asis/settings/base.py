@@ -277,3 +277,11 @@ AUDIT_LOG_SCOPE = "asis.accounts.access.audit_scope"
 ASIS_IATI_PUBLISHER_ID = env_str("IATI_PUBLISHER_ID", "XX-ASIS") or "XX-ASIS"
 # Impact monitoring: how long a funded project runs when its call says nothing (yearly reporting periods).
 ASIS_IMPACT_DEFAULT_PROJECT_MONTHS = env_int("IMPACT_DEFAULT_PROJECT_MONTHS", 24)
+
+# Policy lab: limits of a Monte Carlo run started from the platform. Agent-months = runs x potential
+# initiatives x months (default: 2,000 runs of 10,000 initiatives over 10 years); chunks of runs are
+# the unit of a background job; a person has at most this many runs queued or running at once.
+ASIS_SIM_MAX_AGENT_MONTHS = env_int("SIM_MAX_AGENT_MONTHS", 2_400_000_000)
+ASIS_SIM_MAX_RUNS = env_int("SIM_MAX_RUNS", 2_000)
+ASIS_SIM_CHUNK_RUNS = env_int("SIM_CHUNK_RUNS", 25)
+ASIS_SIM_MAX_CONCURRENT_RUNS = env_int("SIM_MAX_CONCURRENT_RUNS", 3)

@@ -97,9 +97,11 @@ def observed_rates(result: ChunkResult) -> dict[str, float]:
 def abc_rejection(
     spec: RunSpec, observed: Mapping[str, float], priors: Sequence[Prior], *,
     draws: int = 200, accept: float = 0.1, runs_per_draw: int = 2, seed: int = 0,
-    summaries: Summaries = observed_rates,
+    summaries: Summaries = observed_rates, progress: Callable[[int, int], None] | None = None,
 ) -> AbcResult:
-    """Rejection ABC over ``priors`` (fields of ModelParams) for ``observed`` summaries."""
+    """Rejection ABC over ``priors`` (fields of ModelParams) for ``observed`` summaries.
+
+    ``progress(done, draws)`` is called after each draw (a background job reports it)."""
     fields = set(ModelParams.__dataclass_fields__)
     bad = [p.name for p in priors if p.name not in fields or not p.low <= p.high]
     if bad or not priors or not 0 < accept <= 1 or draws < 1 or not observed:
@@ -120,6 +122,8 @@ def abc_rejection(
         run_spec = replace(spec, params=params, n_runs=runs_per_draw, seed=seed + i)
         sim = summaries(run_chunk(run_spec, 0, runs_per_draw))
         distances[i] = float(np.sqrt((((np.array([sim[k] for k in keys]) - obs) / scale) ** 2).sum()))
+        if progress is not None:
+            progress(i + 1, draws)
     keep = max(1, int(round(accept * draws)))
     order = np.argsort(distances, kind="stable")[:keep]
     accepted = theta[order]
