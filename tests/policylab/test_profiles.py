@@ -109,12 +109,11 @@ def test_figures_match_independent_counts(world):
 
 def test_simulation_band_from_the_public_comparison(world):
     manager = world.users["manager"]
-    agents = adapters.agents_by_region(420)
     runs = []
     for name, levers in (("Base", {}), ("Social", {"social_weight": 0.7})):
         scenario = make_scenario(manager, world.org, name=name, visibility=Visibility.PUBLIC,
                                  levers=levers, n_runs=6, horizon_years=3, agents=420)
-        runs.append(demo.simulate_scenario(scenario, agents, timezone.now()))
+        runs.append(demo.simulate_scenario(scenario, timezone.now()))
     comparison = Comparison.objects.create(name="Pair", owner=manager, visibility=Visibility.PUBLIC,
                                            baseline=runs[1])
     comparison.runs.set(runs)

@@ -13,14 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count
 from django.utils import timezone
 
 from asis.accounts.models import Membership, Role
 from asis.calls.models import Call, FundedProject
 from asis.engines.simulation.experiments import chunk_bounds, combine, run_chunk
 from asis.observatory.models import Axis, Initiative
-from asis.policylab import adapters
+from asis.policylab import adapters, runs
 from asis.policylab.models import Comparison, RunChunk, Scenario, SimulationRun, Visibility
 from asis.policylab.models_whitebook import Chapter, Edition, Evidence, Paragraph
 from asis.policylab.whitebook.profiles import profile_freeze
@@ -210,17 +209,12 @@ def _translated(obj: Any, field: str, texts: T) -> None:
         obj.set_translation(language, field, texts[language])
 
 
-def _agent_weights() -> dict[str, float]:
-    counts = dict(Initiative.objects.filter(status=Initiative.Status.PUBLISHED).values("regions__code")
-                  .annotate(n=Count("pk")).values_list("regions__code", "n").order_by())
-    return {code: float(n) + 1.0 for code, n in counts.items() if code}
-
-
-def simulate_scenario(scenario: Scenario, agents: dict[str, int], now: Any) -> SimulationRun:
-    """One finished run of ``scenario``, chunk by chunk as the background jobs do it."""
-    spec = adapters.frozen_spec(levers=scenario.levers, params=scenario.params, horizon_years=scenario.horizon_years,
-                                n_runs=scenario.n_runs, seed=scenario.seed, agents=agents)
-    runspec = adapters.runspec(spec)
+def simulate_scenario(scenario: Scenario, now: Any) -> SimulationRun:
+    """One finished run of ``scenario`` with the specification a run started on its page would freeze
+    (``runs.scenario_spec``: the parameters in force, potential initiatives shared by region), computed
+    here chunk by chunk as the background jobs do it."""
+    spec = runs.scenario_spec(scenario)
+    runspec = runs.checked_runspec(spec)
     run = SimulationRun.objects.create(scenario=scenario, status=SimulationRun.Status.RUNNING, spec=spec,
                                        n_runs=scenario.n_runs, chunk_size=CHUNK, started_at=now)
     results = []
@@ -238,19 +232,18 @@ def simulate_scenario(scenario: Scenario, agents: dict[str, int], now: Any) -> S
 
 def demo_simulations(manager: Any, organisation: Any) -> tuple[dict[str, Scenario], Comparison]:
     now = timezone.now()
-    agents = adapters.agents_by_region(AGENTS, _agent_weights())
     scenarios: dict[str, Scenario] = {}
-    runs: dict[str, SimulationRun] = {}
+    finished: dict[str, SimulationRun] = {}
     for key, name, levers in SCENARIOS:
         scenario = Scenario.objects.create(
             name=name, owner=manager, organisation=organisation, visibility=Visibility.PUBLIC,
             levers={**adapters.default_levers(), **levers}, horizon_years=HORIZON, n_runs=N_RUNS, seed=SEED,
             agents=AGENTS)
         scenarios[key] = scenario
-        runs[key] = simulate_scenario(scenario, agents, now)
+        finished[key] = simulate_scenario(scenario, now)
     comparison = Comparison.objects.create(name=COMPARISON_NAME, owner=manager, organisation=organisation,
-                                           visibility=Visibility.PUBLIC, baseline=runs["current"])
-    comparison.runs.set(list(runs.values()))
+                                           visibility=Visibility.PUBLIC, baseline=finished["current"])
+    comparison.runs.set(list(finished.values()))
     return scenarios, comparison
 
 
