@@ -136,6 +136,8 @@ def test_simulation_band_from_the_public_comparison(world):
                                 {"paragraph": paragraph, "figures": profile_figures(paragraph)})
         mean = number(simulation["projections"][0]["mean"], 1)
     assert "<svg" in html and '<th scope="row">Social</th>' in html and '<th scope="row">Base</th>' in html
+    assert 'role="img"' in html and 'id="profile-chart-AT33"' in html
+    assert "aria-roledescription" not in html and "aria-label=" not in html  # no English Vega ARIA texts
     assert f"<td>{mean}</td>" in html and ("," in mean or "." not in mean)  # German decimal mark
 
 
