@@ -271,9 +271,11 @@ def test_adoption_freezes_region_profile_figures(monkeypatch: pytest.MonkeyPatch
     edition = make_edition(status=Edition.Status.CONSULTATION)
     Paragraph.objects.create(chapter=edition.chapters.first(), position=3, kind=Paragraph.Kind.REGION_PROFILE,
                              region=region, text="")
-    monkeypatch.setattr(profiles, "profile_figures", lambda p: {"rows": [{"label": "Initiatives", "value": 12}]})
+    monkeypatch.setattr(profiles, "figures_for_regions",
+                        lambda regions: {r.code: {"rows": [{"label": "Initiatives", "value": 12}]} for r in regions})
     services.edition_adopt(actor=editor(), edition=edition, confirm_open_consultation=True)
-    monkeypatch.setattr(profiles, "profile_figures", lambda p: {"rows": [{"label": "Initiatives", "value": 99}]})
+    monkeypatch.setattr(profiles, "figures_for_regions",
+                        lambda regions: {r.code: {"rows": [{"label": "Initiatives", "value": 99}]} for r in regions})
     stored = Paragraph.objects.get(kind=Paragraph.Kind.REGION_PROFILE)
     assert stored.figures == {"rows": [{"label": "Initiatives", "value": 12}]}
     doc = selectors.edition_document(Edition.objects.get(pk=edition.pk), "en")

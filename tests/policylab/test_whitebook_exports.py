@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from asis.accounts.services import api_token_create
 from asis.policylab.models_whitebook import Comment, Edition, Paragraph
@@ -79,8 +80,9 @@ def test_docx_export_reads_back_with_headings_numbers_axis_evidence_and_figures(
     edition = make_edition(status=Edition.Status.CONSULTATION)
     Paragraph.objects.create(chapter=edition.chapters.get(position=2), position=5, kind=Paragraph.Kind.REGION_PROFILE,
                              region=region, text="The region in figures.")
-    monkeypatch.setattr(profiles, "profile_figures",
-                        lambda p: {"rows": [{"label": "Active initiatives", "value": 1234}]})
+    monkeypatch.setattr(profiles, "figures_for_regions",
+                        lambda regions: {r.code: {"region": {"code": r.code}, "observatory": {"initiatives": 1234}}
+                                         for r in regions})
     response = Client().get(_url("whitebook_export_docx", "de", number=1))
     assert response.status_code == 200 and response["Content-Disposition"].endswith('.docx"')
     doc = Document(io.BytesIO(response.content))
@@ -92,7 +94,9 @@ def test_docx_export_reads_back_with_headings_numbers_axis_evidence_and_figures(
     assert any(t.startswith("2.1 ") and "Skills and training" in t and "Train evaluators every year." in t for t in texts)
     assert "Published source: Academy report 2026 (noise halves)" in texts
     table = doc.tables[0]
-    assert [c.text for c in table.rows[1].cells] == ["Active initiatives", "1.234"]  # German number format
+    with translation.override("de"):
+        label = gettext("Published initiatives")
+    assert [c.text for c in table.rows[1].cells] == [label, "1.234"]  # German number format
 
 
 def test_pdf_and_html_exports() -> None:
@@ -168,7 +172,7 @@ def test_api_comment_create_needs_a_token_and_an_open_consultation() -> None:
     assert refused.status_code == 400 and "adopted" in refused.json()["title"]
 
 
-def test_docx_uses_the_profiles_modules_own_rows_and_never_shows_internal_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_docx_profile_table_shows_named_figures_never_internal_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     from docx import Document
 
     from asis.policylab.whitebook import profiles
@@ -178,10 +182,8 @@ def test_docx_uses_the_profiles_modules_own_rows_and_never_shows_internal_keys(m
     edition = make_edition(status=Edition.Status.CONSULTATION)
     Paragraph.objects.create(chapter=edition.chapters.get(position=2), position=5, kind=Paragraph.Kind.REGION_PROFILE,
                              region=region, text="The region in figures.")
-    monkeypatch.setattr(profiles, "profile_figures", lambda p: {"active_initiatives": 7})
+    monkeypatch.setattr(profiles, "figures_for_regions",
+                        lambda regions: {r.code: {"calls": {"funded": 7}, "unknown_key": 3} for r in regions})
     doc = Document(io.BytesIO(Client().get(_url("whitebook_export_docx", number=1)).content))
-    assert not doc.tables  # an unknown shape: no raw key shown
-    monkeypatch.setattr(profiles, "figure_rows", lambda p, f: [("Active initiatives", f["active_initiatives"])],
-                        raising=False)
-    doc = Document(io.BytesIO(Client().get(_url("whitebook_export_docx", number=1)).content))
-    assert [c.text for c in doc.tables[0].rows[1].cells] == ["Active initiatives", "7"]
+    cells = [c.text for row in doc.tables[0].rows for c in row.cells]
+    assert "7" in cells and not any("_" in c for c in cells)

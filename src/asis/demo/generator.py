@@ -36,7 +36,7 @@ ROLE_CYCLE = [Role.PROGRAMME_MANAGER, Role.EVALUATOR, Role.PROJECT_HOLDER, Role.
 # Later apps add their own demo data: modules with generate(rng=, size=, progress=) -> counts.
 DEMO_STEPS: tuple[str, ...] = ("asis.observatory.demo", "asis.calls.demo", "asis.impact.demo_funded",
                                 "asis.impact.demo_setup", "asis.impact.demo_reports", "asis.impact.sroi.demo",
-                                "asis.impact.counterfactual.demo")
+                                "asis.impact.counterfactual.demo", "asis.policylab.demo")
 
 
 @dataclass(frozen=True)

@@ -145,3 +145,10 @@ def can_manage_run(user: Any, run: Any) -> bool:
     if not is_policy_officer(user):
         return False
     return bool(run.created_by_id == user.pk or can_edit_scenario(user, run.scenario))
+
+
+def can_manage_evidence(user: Any, edition: Edition) -> bool:
+    """Editors of the white book and policy officers add, remove and reorder the evidence of
+    recommendations while the edition is a draft or in consultation."""
+    return bool((is_whitebook_editor(user) or is_policy_officer(user))
+                and edition.status in (Edition.Status.DRAFT, Edition.Status.CONSULTATION))

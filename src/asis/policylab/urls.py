@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("asis.policylab.urls_results")),
     path("", include("asis.policylab.urls_calibration")),
     path("white-book/", include("asis.policylab.whitebook.urls")),
+    path("white-book/", include("asis.policylab.whitebook.urls_evidence")),
 ]

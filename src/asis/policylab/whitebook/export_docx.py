@@ -17,19 +17,11 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 def figure_rows(paragraph: Any, figures: Any) -> list[tuple[str, str]]:
-    """(label, value) pairs of a region profile's figures, labels in the active language.
+    """(label, value) pairs of a region profile's figures, labels in the active language."""
+    from asis.policylab.whitebook.profile_view import profile_view
 
-    The profiles module (helper "evidence") knows its figures' shape: when it offers
-    ``figure_rows(paragraph, figures)`` that is used. Otherwise only the plain shape
-    ``{"rows": [{"label", "value"}]}`` is read: other keys are internal and never shown raw."""
-    from asis.policylab.whitebook import profiles
-
-    own = getattr(profiles, "figure_rows", None)
-    if callable(own):
-        return [(str(label), _value(value)) for label, value in own(paragraph, figures)]
-    if not isinstance(figures, dict) or not isinstance(figures.get("rows"), list):
-        return []
-    return [(str(r.get("label", "")), _value(r.get("value"))) for r in figures["rows"] if isinstance(r, dict)]
+    view = profile_view(figures) if isinstance(figures, dict) and figures else None
+    return [(str(label), _value(value)) for label, value in (view or {}).get("key_figures", [])]
 
 
 def _value(value: Any) -> str:

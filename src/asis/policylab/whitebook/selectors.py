@@ -18,6 +18,7 @@ from django.utils import translation
 
 from asis.core.i18n import TranslatedText
 from asis.policylab import access
+from asis.policylab.models import Visibility
 from asis.policylab.models_whitebook import Chapter, Comment, Edition, Evidence, Paragraph
 
 SNAPSHOT_VERSION = 1
@@ -40,7 +41,7 @@ def current_edition() -> Edition | None:
 
 
 def edition_chapters(edition: Edition) -> QuerySet[Chapter]:
-    evidence = Evidence.objects.select_related("initiative", "project", "call", "scenario", "comparison")
+    evidence = Evidence.objects.select_related("initiative", "project__application__organisation", "call", "scenario", "comparison")
     return edition.chapters.prefetch_related(
         Prefetch("paragraphs", queryset=Paragraph.objects.select_related("axis", "region")
                  .prefetch_related(Prefetch("evidence", queryset=evidence))))
@@ -49,34 +50,14 @@ def edition_chapters(edition: Edition) -> QuerySet[Chapter]:
 # --- evidence labels --------------------------------------------------------------------------
 
 def evidence_label(evidence: Evidence) -> str:
-    """A readable line for one piece of evidence, in the active language: the evidence module's
-    own label when it offers ``evidence_label(evidence)`` (helper "evidence"), else a plain one."""
-    try:
-        from asis.policylab.whitebook import evidence as evidence_module  # type: ignore[attr-defined]
-    except ImportError:
-        evidence_module = None
-    own = getattr(evidence_module, "evidence_label", None)
-    if callable(own):
-        return str(own(evidence))
-    target: Any = None
-    if evidence.kind == Evidence.Kind.INITIATIVE and evidence.initiative_id:
-        target = evidence.initiative.translated("title") if evidence.initiative else None
-    elif evidence.kind == Evidence.Kind.PROJECT and evidence.project_id:
-        target = evidence.project
-    elif evidence.kind == Evidence.Kind.CALL and evidence.call_id:
-        target = evidence.call
-    elif evidence.kind == Evidence.Kind.SCENARIO and evidence.scenario_id:
-        target = evidence.scenario
-    elif evidence.kind == Evidence.Kind.COMPARISON and evidence.comparison_id:
-        target = evidence.comparison
-    parts = [str(evidence.get_kind_display())]
-    name = str(target) if target is not None else evidence.citation
-    if name:
-        parts.append(name)
-    label = ": ".join(parts)
-    if evidence.note:
-        label = f"{label} ({evidence.note})"
-    return label
+    """A readable line for one piece of evidence in the active language, as the public sees it
+    (:func:`asis.policylab.whitebook.evidence.evidence_label`), with its note."""
+    from asis.policylab.whitebook.evidence import evidence_label as label_and_link
+
+    visible = not (evidence.scenario_id and evidence.scenario.visibility != Visibility.PUBLIC) and not (
+        evidence.comparison_id and evidence.comparison.visibility != Visibility.PUBLIC)
+    label = f"{evidence.get_kind_display()}: {label_and_link(evidence, visible=visible)[0]}"
+    return f"{label} ({evidence.note})" if evidence.note else label
 
 
 # --- snapshot (all languages) -------------------------------------------------------------------

@@ -311,7 +311,7 @@ def consultation_close(*, actor: Any, edition: Edition) -> Edition:
 def edition_adopt(*, actor: Any, edition: Edition, confirm_open_consultation: bool = False) -> Edition:
     """Freeze the edition: its text in every language, the region profiles' figures and the evidence
     go into ``Edition.snapshot``; from then on nothing of it changes."""
-    from asis.policylab.whitebook.profiles import profile_figures
+    from asis.policylab.whitebook.profiles import profile_freeze
     from asis.policylab.whitebook.selectors import snapshot_build
 
     _require_editor(actor)
@@ -322,11 +322,9 @@ def edition_adopt(*, actor: Any, edition: Edition, confirm_open_consultation: bo
         raise WhiteBookError(_("The consultation is still open. Close it first, or confirm that the "
                                "edition is adopted before the consultation ends."))
     with transaction.atomic():
-        figures: dict[int, dict[str, Any]] = {}
-        for paragraph in Paragraph.objects.filter(chapter__edition=edition, kind=Paragraph.Kind.REGION_PROFILE):
-            paragraph.figures = profile_figures(paragraph)
-            paragraph.save(update_fields=["figures"])
-            figures[paragraph.pk] = paragraph.figures
+        profiles = list(Paragraph.objects.filter(chapter__edition=edition, kind=Paragraph.Kind.REGION_PROFILE))
+        profile_freeze(profiles)  # all regions in one pass, not a dozen queries per region
+        figures = {paragraph.pk: paragraph.figures for paragraph in profiles}
         now = timezone.now()
         if edition.consultation_closed_at is None:
             edition.consultation_closed_at = now
