@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -45,11 +45,7 @@ def _editable(request: HttpRequest, scenario_id: Any) -> Scenario:
 
 
 def run_results_url(run: SimulationRun) -> str:
-    """The results page of a finished run (helper "results"), or its progress page until it exists."""
-    try:
-        return reverse("policylab:run_results", kwargs={"run_id": run.pk})
-    except NoReverseMatch:
-        return reverse("policylab:run_detail", kwargs={"run_id": run.pk})
+    return reverse("policylab:run_results", kwargs={"run_id": run.pk})
 
 
 # --- home ------------------------------------------------------------------------------------------
@@ -67,10 +63,6 @@ def index(request: HttpRequest) -> HttpResponse:
         context["comparisons"] = access.comparisons_visible_to(user).filter(
             Q(owner=user) | Q(organisation__in=access.officer_organisations(user)))[:20]
     context["public_scenarios"] = Scenario.objects.filter(visibility=Visibility.PUBLIC).select_related("organisation")[:30]
-    try:
-        context["whitebook_url"] = reverse("policylab:whitebook:index")
-    except NoReverseMatch:
-        context["whitebook_url"] = ""
     return render(request, "policylab/explorer/index.html", context)
 
 

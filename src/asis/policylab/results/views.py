@@ -89,7 +89,9 @@ def comparison(request: HttpRequest, comparison_id: str) -> HttpResponse:
             sensitivity_form = None
     return render(request, "policylab/results/comparison.html", {
         "comparison": item, "key": key, "can_edit": can_edit, "share_url": share_url, "edit_form": edit_form,
-        "sensitivity_form": sensitivity_form, **page})
+        "sensitivity_form": sensitivity_form,
+        "can_add_evidence": access.is_whitebook_editor(request.user) or access.is_policy_officer(request.user),
+        **page})
 
 
 @login_required
