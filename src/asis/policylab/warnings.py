@@ -32,8 +32,10 @@ def spec_warnings(spec: RunSpec) -> list[str]:
     agents = spec.geography.agents_array
     starved = [code for code, slots, n in zip(codes, d.slots_per_call, agents, strict=True) if slots == 0 and n > 0]
     if len(starved) == len(codes):
-        return [_("With %(calls)s calls a year, %(budget)s per call funds no project in any region: a project "
-                  "needs a grant of %(grant)s in one region.")
+        return [ngettext("With %(calls)s call a year, %(budget)s per call funds no project in any region: a "
+                         "project needs a grant of %(grant)s in one region.",
+                         "With %(calls)s calls a year, %(budget)s per call funds no project in any region: a "
+                         "project needs a grant of %(grant)s in one region.", levers.calls_per_year)
                 % {"calls": number(levers.calls_per_year), "budget": money(per_call, decimals=0),
                    "grant": money(d.grant_eur, decimals=0)}]
     out = []
