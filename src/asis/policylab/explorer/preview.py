@@ -12,13 +12,11 @@ from typing import Any
 
 import altair as alt
 import numpy as np
-import vl_convert
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from asis.core.formatting import money, number, percent
 from asis.engines.simulation.meanfield import mean_field
-from asis.policylab import adapters
+from asis.policylab import adapters, charts
 from asis.policylab.warnings import spec_warnings
 
 
@@ -56,16 +54,13 @@ def chart_spec(years: list[int], series: dict[str, list[float]], *, validate: bo
 
 
 def chart_svg(years: list[int], series: dict[str, list[float]]) -> str:
-    # Altair's schema check takes a third of the time and the specification never changes shape
-    # (tests check it against the schema): a slider's preview skips it.
-    return str(vl_convert.vegalite_to_svg(chart_spec(years, series, validate=False), format_locale=number_locale()))
-
-
-def number_locale() -> dict[str, Any]:
-    """The reader's decimal mark and thousands separator for the chart's axis (d3-format locale)."""
-    return {"decimal": str(formats.get_format("DECIMAL_SEPARATOR")),
-            "thousands": str(formats.get_format("THOUSAND_SEPARATOR")), "grouping": [3],
-            "currency": ["", "\u00a0EUR"]}
+    """Through the policy lab's chart renderer: accessible SVG (title and description in the reader's
+    language, Vega's own English ARIA labels removed) in the reader's number format. Altair's schema
+    check is skipped for speed: the specification never changes shape (a test checks it)."""
+    return charts.render(charts.Chart(
+        spec=chart_spec(years, series, validate=False), title=_("Preview: expected outcomes per year"),
+        description=_("Active initiatives, projects funded and people reached per year, on a logarithmic "
+                      "scale; the table below gives the figures.")), chart_id="preview-chart")
 
 
 def build_preview(spec: dict[str, Any], *, chart: bool = True) -> Preview:
