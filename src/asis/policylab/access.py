@@ -58,23 +58,21 @@ def comparisons_visible_to(user: Any) -> QuerySet[Comparison]:
     return _visible(Comparison, user)
 
 
-def can_edit_scenario(user: Any, scenario: Scenario) -> bool:
-    """Owner, the policy officers of the scenario's organisation, or a platform admin."""
+def _can_edit(user: Any, obj: Scenario | Comparison) -> bool:
+    """Owner, the policy officers of the object's organisation, or a platform admin."""
     if not is_policy_officer(user):
         return False
-    if user.is_platform_admin or scenario.owner_id == user.pk:
+    if user.is_platform_admin or obj.owner_id == user.pk:
         return True
-    return bool(scenario.organisation_id
-                and officer_organisations(user).filter(pk=scenario.organisation_id).exists())
+    return bool(obj.organisation_id and officer_organisations(user).filter(pk=obj.organisation_id).exists())
+
+
+def can_edit_scenario(user: Any, scenario: Scenario) -> bool:
+    return _can_edit(user, scenario)
 
 
 def can_edit_comparison(user: Any, comparison: Comparison) -> bool:
-    if not is_policy_officer(user):
-        return False
-    if user.is_platform_admin or comparison.owner_id == user.pk:
-        return True
-    return bool(comparison.organisation_id
-                and officer_organisations(user).filter(pk=comparison.organisation_id).exists())
+    return _can_edit(user, comparison)
 
 
 def access_scenario(user: Any, scenario_id: Any, *, token: str = "") -> Scenario:

@@ -155,15 +155,19 @@ def _move(items: list[Any], item: Any, direction: str) -> list[Any]:
     return items
 
 
+def _save_positions(items: list[Any]) -> None:
+    """Number ``items`` 1, 2, 3 ... in their list order, saving only those that moved."""
+    for position, item in enumerate(items, start=1):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+
+
 def chapter_move(*, actor: Any, chapter: Chapter, direction: str) -> Chapter:
     _require_editor(actor)
     _require_draft(chapter.edition)
     with transaction.atomic():
-        chapters = _move(list(chapter.edition.chapters.all()), chapter, direction)
-        for position, c in enumerate(chapters, start=1):
-            if c.position != position:
-                c.position = position
-                c.save(update_fields=["position"])
+        _save_positions(_move(list(chapter.edition.chapters.all()), chapter, direction))
         audit_record(action=f"{AUDIT}.chapter_moved", actor=actor, obj=chapter, after={"direction": direction})
     return chapter
 
@@ -226,11 +230,7 @@ def paragraph_move(*, actor: Any, paragraph: Paragraph, direction: str) -> Parag
     _require_editor(actor)
     _require_draft(paragraph.chapter.edition)
     with transaction.atomic():
-        items = _move(list(paragraph.chapter.paragraphs.all()), paragraph, direction)
-        for position, p in enumerate(items, start=1):
-            if p.position != position:
-                p.position = position
-                p.save(update_fields=["position"])
+        _save_positions(_move(list(paragraph.chapter.paragraphs.all()), paragraph, direction))
         audit_record(action=f"{AUDIT}.paragraph_moved", actor=actor, obj=paragraph, after={"direction": direction})
     return paragraph
 
