@@ -173,3 +173,14 @@ def test_comparison_to_evidence_get_and_post(world):
     assert client.post(url, {"paragraph": paragraph.pk}).status_code == 400  # already listed
     assert paragraph.evidence.count() == 1
     assert world.client_for("member").get(url).status_code == 404
+
+
+def test_adding_an_unpublished_comparison_says_readers_will_not_see_which(world):
+    client = world.client_for("manager")
+    make_recommendation(make_edition())
+    comparison = make_comparison(world.users["manager"], world.org, name="Two policies")
+    url = reverse("policylab:comparison_to_evidence", kwargs={"comparison_id": comparison.pk})
+    assert comparison.visibility != Visibility.PUBLIC and 'id="comparison-not-public"' in client.get(url).content.decode()
+    comparison.visibility = Visibility.PUBLIC
+    comparison.save(update_fields=["visibility"])
+    assert 'id="comparison-not-public"' not in client.get(url).content.decode()
