@@ -8,13 +8,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from asis.policylab import charts
+
 
 def observed_vs_fitted_svg(part: dict[str, Any]) -> str:
     """SVG of the series and its fitted values; '' when there is nothing to draw."""
     if not part.get("years") or not part.get("fitted"):
         return ""
     import altair as alt
-    import vl_convert
 
     observed, fitted = _("Observed"), _("Fitted (Bass)")
     values = [{"year": str(y), "series": observed, "value": float(v)}
@@ -34,8 +35,10 @@ def observed_vs_fitted_svg(part: dict[str, Any]) -> str:
                                       scale=alt.Scale(domain=[observed, fitted], range=[[1, 0], [6, 3]])),
         )
         .properties(width=300, height=200, title=_("New initiatives per year: observed and fitted"))
-        # No generated English ARIA descriptions: the table after the chart is its alternative.
-        .configure(aria=False)
     )
-    svg: str = vl_convert.vegalite_to_svg(chart.to_dict())
-    return svg.replace("<svg ", '<svg role="img" aria-hidden="true" focusable="false" ', 1)
+    # Through the policy lab's renderer: title and description in the reader's language, the
+    # reader's number format, Vega's own English ARIA labels removed; the table after it has the values.
+    return charts.render(charts.Chart(
+        spec=chart.to_dict(), title=_("New initiatives per year: observed and fitted"),
+        description=_("Observed new initiatives per year and the values of the fitted Bass model; the "
+                      "table below gives the figures.")), chart_id="calibration-chart")
