@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from asis.core.opendata import LICENCE, LICENCE_URL, spreadsheet_cell
-from asis.impact.exports import Sheet, csv_text, xlsx_bytes
+from asis.core.sheets import Sheet, csv_text, xlsx_bytes
 from asis.policylab import charts
 from asis.policylab.models import Comparison, SimulationRun
 from asis.policylab.results import selectors
