@@ -4,7 +4,8 @@ Runs the agent-based model (:mod:`asis.engines.simulation`) with the levers give
 line, in chunks with a progress bar (the same seed gives the same result whatever ``--workers``),
 and prints the outcomes at the horizon across runs (median and 5-95 % band), summed over the
 regions. ``--preview`` answers with the mean-field model instead (expected values, instantly).
-Impossible levers are refused with exit status 2 and the reason. Needs no database.
+Impossible levers are refused with exit status 2 and the reason. Needs no database, except
+``--from-call`` which takes the levers of a real call.
 """
 
 from __future__ import annotations
@@ -23,6 +24,32 @@ console = Console()
 EXIT_BAD_INPUT = 2
 CUMULATIVE = ("new", "failures", "applications", "funded", "grants_eur", "reach", "scaled")
 SHOWN = ("active", "funded_active", "jobs", "new", "funded", "failures", "grants_eur", "reach")
+
+
+def _from_call(args: argparse.Namespace) -> bool:
+    """Replace budget, social weight, co-funding and calls per year by those of a real call ("this
+    call's grid and budget, repeated yearly"), the same mapping as the web's scenario from a call."""
+    from asis.cli import _django
+
+    _django.setup()
+    from asis.calls.models import Call
+    from asis.policylab.explorer.services import call_levers
+
+    call = Call.objects.filter(pk=args.from_call).first()
+    if call is None:
+        console.print(f"[red]No call with id {args.from_call} (asis calls list shows them).[/red]")
+        return False
+    mapping = call_levers(call)
+    args.budget = mapping.levers["budget_eur_per_year"]
+    args.social_weight = mapping.levers["social_weight"]
+    args.cofunding = mapping.levers["cofunding_rate"]
+    args.calls_per_year = mapping.levers["calls_per_year"]
+    if not args.json:
+        console.print(f"Levers from the call {call.pk} \"{call.title}\": budget {args.budget:,.0f} EUR a year, "
+                      f"social weight {args.social_weight:.0%} ({mapping.social_weight_points} of "
+                      f"{mapping.total_weight_points} grid points on social criteria), applicants' own share "
+                      f"{args.cofunding:.0%}, one call a year.")
+    return True
 
 
 def _spec(args: argparse.Namespace) -> Any:
@@ -51,6 +78,8 @@ def _run(args: argparse.Namespace) -> int:
     from asis.engines.simulation.experiments import chunk_bounds, combine, run_chunk
     from asis.engines.simulation.meanfield import mean_field
 
+    if args.from_call is not None and not _from_call(args):
+        return EXIT_BAD_INPUT
     try:
         spec = _spec(args)
         spec.validate()
@@ -108,6 +137,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--cooperation", type=float, default=0.0, help="cooperation support, 0 to 1")
     p.add_argument("--cofunding", type=float, default=0.2, help="applicants' own share, 0 to 0.95")
     p.add_argument("--calls-per-year", type=int, default=1, help="funding calls per year")
+    p.add_argument("--from-call", type=int, metavar="CALL_ID",
+                   help="budget, social weight and co-funding of a real call, repeated yearly (needs the database)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (results do not depend on it)")
     p.add_argument("--chunk", type=int, default=10, help="runs per chunk of work")
     p.add_argument("--preview", action="store_true", help="expected values from the mean-field model")
