@@ -106,7 +106,8 @@ def _fmt(value: float) -> str:
     value = float(value)
     if abs(value) >= 100 or value == int(value):
         return number(round(value), 0)
-    return number(value, 1)
+    value = round(value, 1) + 0.0  # + 0.0: no "-0,0" for a tiny negative mean
+    return number(value, 0 if value == 0 else 1)
 
 
 # ------------------------------------------------------------------------------------ tables
