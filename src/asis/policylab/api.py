@@ -163,7 +163,7 @@ def _run(request: HttpRequest, run_id: uuid.UUID, key: str = "") -> SimulationRu
 
 # --- scenarios -----------------------------------------------------------------------------------
 
-@api.get("/policylab/scenarios", auth=READ_AUTH, response={200: list[ScenarioOut]}, tags=TAGS,
+@api.get("/policylab/scenarios", auth=READ_AUTH, response={200: list[ScenarioOut], 422: ProblemOut}, tags=TAGS,
          summary="Scenarios you may read: published ones, and with a token your own and your organisation's")
 def policylab_scenario_list(request: HttpRequest) -> list[dict[str, Any]]:
     _reader(request)
@@ -171,7 +171,7 @@ def policylab_scenario_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_scenario_out(s) for s in scenarios]
 
 
-@api.get("/policylab/scenarios/{scenario_id}", auth=READ_AUTH, response={200: ScenarioDetailOut, 404: ProblemOut},
+@api.get("/policylab/scenarios/{scenario_id}", auth=READ_AUTH, response={200: ScenarioDetailOut, 404: ProblemOut, 422: ProblemOut},
          tags=TAGS, summary="A scenario with its levers, warnings and runs (?key= a share link key)")
 def policylab_scenario_detail(request: HttpRequest, scenario_id: uuid.UUID, key: str = "") -> dict[str, Any]:
     return _scenario_detail(_scenario(request, scenario_id, key))
@@ -220,14 +220,14 @@ def policylab_run_start(request: HttpRequest, scenario_id: uuid.UUID) -> Status:
     return Status(202, _run_out(run))
 
 
-@api.get("/policylab/runs/{run_id}", auth=READ_AUTH, response={200: RunOut, 404: ProblemOut}, tags=TAGS,
+@api.get("/policylab/runs/{run_id}", auth=READ_AUTH, response={200: RunOut, 404: ProblemOut, 422: ProblemOut}, tags=TAGS,
          summary="Status and progress of a simulation run (?key= the scenario's share link key)")
 def policylab_run_detail(request: HttpRequest, run_id: uuid.UUID, key: str = "") -> dict[str, Any]:
     return _run_out(_run(request, run_id, key))
 
 
 @api.get("/policylab/runs/{run_id}/summary", auth=READ_AUTH,
-         response={200: dict[str, Any], 404: ProblemOut, 409: ProblemOut}, tags=TAGS,
+         response={200: dict[str, Any], 404: ProblemOut, 409: ProblemOut, 422: ProblemOut}, tags=TAGS,
          summary="Results of a finished run: percentile bands per year, means per region, outcomes per run")
 def policylab_run_summary(request: HttpRequest, run_id: uuid.UUID, key: str = "") -> Any:
     run = _run(request, run_id, key)
@@ -279,7 +279,7 @@ def _comparison_out(comparison: Comparison) -> dict[str, Any]:
                      for run in comparison.runs.select_related("scenario").defer("summary", "spec")]}
 
 
-@api.get("/policylab/comparisons", auth=READ_AUTH, response={200: list[ComparisonOut]}, tags=TAGS,
+@api.get("/policylab/comparisons", auth=READ_AUTH, response={200: list[ComparisonOut], 422: ProblemOut}, tags=TAGS,
          summary="Comparisons of scenarios you may read")
 def policylab_comparison_list(request: HttpRequest) -> list[dict[str, Any]]:
     _reader(request)
@@ -287,7 +287,7 @@ def policylab_comparison_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_comparison_out(c) for c in comparisons]
 
 
-@api.get("/policylab/comparisons/{comparison_id}", auth=READ_AUTH, response={200: ComparisonOut, 404: ProblemOut},
+@api.get("/policylab/comparisons/{comparison_id}", auth=READ_AUTH, response={200: ComparisonOut, 404: ProblemOut, 422: ProblemOut},
          tags=TAGS, summary="A comparison: its runs and reference scenario (?key= a share link key)")
 def policylab_comparison_detail(request: HttpRequest, comparison_id: uuid.UUID, key: str = "") -> dict[str, Any]:
     _reader(request)
