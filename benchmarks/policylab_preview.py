@@ -6,8 +6,8 @@ scenario's frozen specification (``asis.policylab.explorer.preview.build_preview
 potential initiatives in the 42 regions, 10 years) and the small Altair chart rendered to SVG by
 vl-convert, separately and together, as milliseconds per request (median and 90th percentile over
 ``--repeat`` requests, each with another budget as when a slider moves). It also times the first
-request of a process (shapes of the regions read, vl-convert started) and
-``adapters.runspec``, which reads the shapes on every call. Goal: < 100 ms per request.
+request of a process (shapes of the regions read once, vl-convert started). Goal: < 100 ms per
+request.
 Timings are not asserted in tests on purpose.
 """
 
