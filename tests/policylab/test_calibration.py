@@ -54,7 +54,7 @@ def test_bass_part_recovers_the_curve_of_a_synthetic_observatory(world):
     assert countries["AT"]["fit"]["m"] == pytest.approx(M / 2, rel=0.1)
     assert cal.diagnostics["data"]["with_year"] == sum(counts)
     assert cal.diagnostics["abc"]["skipped"] == "too_few_projects" and "failure_hazard" not in cal.params
-    assert AuditEntry.objects.filter(action="policylab.calibration_computed").count() == 1
+    assert AuditEntry.objects.filter(action="asis.policylab.calibration_computed").count() == 1
 
 
 def test_too_few_data_gives_the_engine_refusal_and_no_override(world):
@@ -88,7 +88,7 @@ def test_background_job_reports_progress_and_saves_the_calibration(world, fast_a
     make_observatory(bass_counts(P, Q, M, YEARS))
     make_funded_projects(world.org, world.users["project_holder"], n=6, terminated=1)
     job = service.calibration_start(actor=world.users["manager"], draws=10)
-    assert AuditEntry.objects.filter(action="policylab.calibration_started").count() == 1
+    assert AuditEntry.objects.filter(action="asis.policylab.calibration_started").count() == 1
     assert run_job.call(str(job.pk)) == "succeeded", Job.objects.get(pk=job.pk).error
     job.refresh_from_db()
     cal = Calibration.objects.get()
@@ -115,7 +115,7 @@ def test_put_in_force_single_and_audited(world):
     service.calibration_enact(actor=admin, calibration=second)
     first.refresh_from_db()
     assert not first.in_force and service.params_in_force() == {"imitation_q": 0.02}
-    assert AuditEntry.objects.filter(action="policylab.calibration_enacted").count() == 2
+    assert AuditEntry.objects.filter(action="asis.policylab.calibration_enacted").count() == 2
     with pytest.raises(PermissionDenied):
         service.calibration_enact(actor=world.users["manager"], calibration=first)
     with pytest.raises(PermissionDenied):

@@ -43,10 +43,10 @@ def test_add_move_remove_keeps_order_and_audits(world):
     services.evidence_move(actor=manager, evidence=a, direction="up")  # already first: nothing moves
     services.evidence_remove(actor=manager, evidence=a)
     assert [(e.citation, e.position) for e in paragraph.evidence.order_by("position")] == [("C", 1), ("B", 2)]
-    actions = list(AuditEntry.objects.filter(action__startswith="policylab.whitebook.evidence")
+    actions = list(AuditEntry.objects.filter(action__startswith="asis.policylab.whitebook.evidence")
                    .values_list("action", flat=True).order_by("pk"))
-    assert actions == ["policylab.whitebook.evidence_added"] * 3 + ["policylab.whitebook.evidence_moved",
-                                                                    "policylab.whitebook.evidence_removed"]
+    assert actions == ["asis.policylab.whitebook.evidence_added"] * 3 + ["asis.policylab.whitebook.evidence_moved",
+                                                                    "asis.policylab.whitebook.evidence_removed"]
     assert b.pk in set(paragraph.evidence.values_list("pk", flat=True))
 
 

@@ -229,7 +229,7 @@ def test_create_saves_and_audits(world: Any) -> None:
     scenario = Scenario.objects.get()
     assert response.status_code == 302
     assert scenario.levers["training_intensity"] == 0.5 and scenario.organisation == world.org
-    assert AuditEntry.objects.filter(action="policylab.scenario.created", object_id=str(scenario.pk)).count() == 1
+    assert AuditEntry.objects.filter(action="asis.policylab.scenario.created", object_id=str(scenario.pk)).count() == 1
 
 
 def test_invalid_post_saves_nothing(world: Any) -> None:
@@ -260,8 +260,8 @@ def test_edit_duplicate_delete(world: Any) -> None:
     assert copy.share_token != scenario.share_token
     response = client.post(reverse("policylab:scenario_delete", kwargs={"scenario_id": scenario.pk}))
     assert response.status_code == 302 and not Scenario.objects.filter(pk=scenario.pk).exists()
-    actions = set(AuditEntry.objects.filter(action__startswith="policylab.scenario").values_list("action", flat=True))
-    assert actions == {"policylab.scenario.changed", "policylab.scenario.duplicated", "policylab.scenario.deleted"}
+    actions = set(AuditEntry.objects.filter(action__startswith="asis.policylab.scenario").values_list("action", flat=True))
+    assert actions == {"asis.policylab.scenario.changed", "asis.policylab.scenario.duplicated", "asis.policylab.scenario.deleted"}
 
 
 # --- access ------------------------------------------------------------------------------------------

@@ -216,7 +216,7 @@ def calibration_compute(*, actor: Any, draws: int = DEFAULT_DRAWS, seed: int = 2
     with transaction.atomic():
         calibration = Calibration.objects.create(created_by=actor if getattr(actor, "is_authenticated", False)
                                                  else None, job=job, params=overrides, diagnostics=diagnostics)
-        audit_record(action="policylab.calibration_computed", actor=actor, obj=calibration,
+        audit_record(action="asis.policylab.calibration_computed", actor=actor, obj=calibration,
                      after={"params": overrides, "draws": draws, "seed": seed})
     if report is not None:
         report(1.0, "")
@@ -230,7 +230,7 @@ def calibration_start(*, actor: Any, draws: int = DEFAULT_DRAWS, seed: int = 202
     draws = max(1, min(int(draws), MAX_DRAWS))
     with transaction.atomic():
         job = job_start(kind=JOB_KIND, owner=actor, params={"draws": draws, "seed": int(seed)})
-        audit_record(action="policylab.calibration_started", actor=actor, obj=job,
+        audit_record(action="asis.policylab.calibration_started", actor=actor, obj=job,
                      after={"draws": draws, "seed": int(seed)})
     return job
 
@@ -248,7 +248,7 @@ def calibration_enact(*, actor: Any, calibration: Calibration) -> Calibration:
         calibration.enacted_by = actor
         calibration.enacted_at = timezone.now()
         calibration.save(update_fields=["in_force", "enacted_by", "enacted_at"])
-        audit_record(action="policylab.calibration_enacted", actor=actor, obj=calibration,
+        audit_record(action="asis.policylab.calibration_enacted", actor=actor, obj=calibration,
                      before={"in_force": previous.pk if previous else None},
                      after={"in_force": calibration.pk, "params": calibration.params})
     return calibration

@@ -1,16 +1,17 @@
-"""Create and update scenarios from structured data (the REST API): checked by the engine, one
-transaction, one audit entry each. The pages' forms (explorer) check the same way."""
+"""Create and update scenarios from structured data (the REST API): checked here (unknown levers,
+visibility, organisation, ranges, and the engine itself), then written by the explorer's services,
+as the pages' forms are, so both leave the same audit entries."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from asis.core.audit import audit_record
 from asis.engines.simulation.parameters import DEFAULT_MAX_AGENT_MONTHS
 from asis.policylab import access, adapters, runs
+from asis.policylab.explorer import services as explorer_services
+from asis.policylab.explorer.services import SCENARIO_FIELDS
 from asis.policylab.models import Scenario, Visibility
 
 FIELDS = ("name", "description", "visibility", "levers", "params", "horizon_years", "n_runs", "seed", "agents")
@@ -18,13 +19,6 @@ FIELDS = ("name", "description", "visibility", "levers", "params", "horizon_year
 
 class ScenarioInvalid(Exception):
     """The data cannot make a scenario; str() is the message in the reader's language."""
-
-
-def _snapshot(scenario: Scenario) -> dict[str, Any]:
-    return {"name": scenario.name, "visibility": scenario.visibility, "levers": scenario.levers,
-            "params": scenario.params, "horizon_years": scenario.horizon_years, "n_runs": scenario.n_runs,
-            "seed": scenario.seed, "agents": scenario.agents,
-            "organisation": scenario.organisation_id}
 
 
 def _apply(scenario: Scenario, data: dict[str, Any], user: Any) -> None:
@@ -61,21 +55,18 @@ def _apply(scenario: Scenario, data: dict[str, Any], user: Any) -> None:
         raise ScenarioInvalid(str(exc)) from exc
 
 
+def _fields(scenario: Scenario) -> dict[str, Any]:
+    return {name: getattr(scenario, name) for name in SCENARIO_FIELDS}
+
+
 def scenario_create(*, user: Any, data: dict[str, Any]) -> Scenario:
+    """Checked here, written (one transaction, one audit entry) by the same service as the pages."""
     scenario = Scenario(owner=user, organisation=access.officer_organisations(user).order_by("pk").first())
     _apply(scenario, data, user)
-    with transaction.atomic():
-        scenario.save()
-        audit_record(action="asis.policylab.scenario.created", actor=user, obj=scenario, after=_snapshot(scenario),
-                     organisation_id=scenario.organisation_id)
-    return scenario
+    return explorer_services.scenario_create(actor=user, data=_fields(scenario))
 
 
 def scenario_update(*, scenario: Scenario, user: Any, data: dict[str, Any]) -> Scenario:
-    before = _snapshot(scenario)
-    _apply(scenario, data, user)
-    with transaction.atomic():
-        scenario.save()
-        audit_record(action="asis.policylab.scenario.updated", actor=user, obj=scenario, before=before,
-                     after=_snapshot(scenario), organisation_id=scenario.organisation_id)
-    return scenario
+    draft = Scenario.objects.get(pk=scenario.pk)  # checked on a copy: nothing changes if refused
+    _apply(draft, data, user)
+    return explorer_services.scenario_update(actor=user, scenario=scenario, data=_fields(draft))

@@ -20,8 +20,8 @@ from asis.core.audit import audit_record
 from asis.policylab import adapters
 from asis.policylab.models import Scenario, Visibility
 
-SCENARIO_FIELDS = ("name", "description", "visibility", "organisation", "levers", "horizon_years", "n_runs",
-                   "seed", "agents")
+SCENARIO_FIELDS = ("name", "description", "visibility", "organisation", "levers", "params", "horizon_years",
+                   "n_runs", "seed", "agents")
 # The engine's limit on the applicants' own share (co-funding): the grant covers at least 5 %.
 MAX_COFUNDING = 0.95
 # Criteria groups of a grid counted as "social" when a scenario is built from a call.
@@ -30,7 +30,7 @@ SOCIAL_GROUPS = ("social",)
 
 def _snapshot(scenario: Scenario) -> dict[str, Any]:
     return {"name": scenario.name, "visibility": scenario.visibility, "levers": scenario.levers,
-            "horizon_years": scenario.horizon_years, "n_runs": scenario.n_runs, "seed": scenario.seed,
+            "params": scenario.params, "horizon_years": scenario.horizon_years, "n_runs": scenario.n_runs, "seed": scenario.seed,
             "agents": scenario.agents, "organisation_id": scenario.organisation_id,
             "source_call_id": scenario.source_call_id}
 
@@ -47,7 +47,7 @@ def scenario_create(*, actor: Any, data: dict[str, Any], source_call: Call | Non
         if name in data:
             setattr(scenario, name, data[name])
     scenario.save()
-    audit_record(action="policylab.scenario.created", actor=actor, obj=scenario, after=_snapshot(scenario),
+    audit_record(action="asis.policylab.scenario.created", actor=actor, obj=scenario, after=_snapshot(scenario),
                  organisation_id=_organisation_id(scenario))
     return scenario
 
@@ -60,7 +60,7 @@ def scenario_update(*, actor: Any, scenario: Scenario, data: dict[str, Any]) -> 
         if name in data:
             setattr(scenario, name, data[name])
     scenario.save()
-    audit_record(action="policylab.scenario.changed", actor=actor, obj=scenario, before=before,
+    audit_record(action="asis.policylab.scenario.changed", actor=actor, obj=scenario, before=before,
                  after=_snapshot(scenario), organisation_id=_organisation_id(scenario))
     return scenario
 
@@ -73,7 +73,7 @@ def scenario_duplicate(*, actor: Any, scenario: Scenario, organisation: Any = No
         owner=actor, organisation=organisation, visibility=Visibility.PRIVATE,
         levers=dict(scenario.levers), params=dict(scenario.params), horizon_years=scenario.horizon_years,
         n_runs=scenario.n_runs, seed=scenario.seed, agents=scenario.agents, source_call=scenario.source_call)
-    audit_record(action="policylab.scenario.duplicated", actor=actor, obj=copy,
+    audit_record(action="asis.policylab.scenario.duplicated", actor=actor, obj=copy,
                  before={"from": str(scenario.pk)}, after=_snapshot(copy), organisation_id=copy.organisation_id)
     return copy
 
@@ -81,7 +81,7 @@ def scenario_duplicate(*, actor: Any, scenario: Scenario, organisation: Any = No
 @transaction.atomic
 def scenario_delete(*, actor: Any, scenario: Scenario) -> None:
     before = _snapshot(scenario)
-    audit_record(action="policylab.scenario.deleted", actor=actor, obj=scenario, before=before,
+    audit_record(action="asis.policylab.scenario.deleted", actor=actor, obj=scenario, before=before,
                  organisation_id=_organisation_id(scenario))
     scenario.delete()
 

@@ -120,7 +120,7 @@ def evidence_add(*, actor: Any, paragraph: Paragraph, kind: str, target: Any = N
         evidence = Evidence.objects.create(paragraph=paragraph, kind=kind, citation=citation, url=url, note=note,
                                            position=position, added_by=actor if getattr(
                                                actor, "is_authenticated", False) else None, **fk)
-        audit_record(action="policylab.whitebook.evidence_added", actor=actor, obj=evidence, after={
+        audit_record(action="asis.policylab.whitebook.evidence_added", actor=actor, obj=evidence, after={
             "paragraph": paragraph.pk, "edition": paragraph.chapter.edition.number, "kind": kind,
             "target": str(next(iter(fk.values())).pk) if fk else None, "citation": citation, "url": url,
             "note": note, "position": position})
@@ -142,7 +142,7 @@ def evidence_remove(*, actor: Any, evidence: Evidence) -> None:
         evidence = Evidence.objects.get(pk=evidence.pk, paragraph=paragraph)
         before = {"paragraph": paragraph.pk, "kind": evidence.kind, "position": evidence.position,
                   "citation": evidence.citation, "note": evidence.note}
-        audit_record(action="policylab.whitebook.evidence_removed", actor=actor, obj=evidence, before=before)
+        audit_record(action="asis.policylab.whitebook.evidence_removed", actor=actor, obj=evidence, before=before)
         evidence.delete()
         _renumber(paragraph)
 
@@ -164,7 +164,7 @@ def evidence_move(*, actor: Any, evidence: Evidence, direction: str) -> Evidence
             for position, item in enumerate(items, start=1):
                 item.position = position
             Evidence.objects.bulk_update(items, ["position"])
-            audit_record(action="policylab.whitebook.evidence_moved", actor=actor, obj=items[other],
+            audit_record(action="asis.policylab.whitebook.evidence_moved", actor=actor, obj=items[other],
                          before={"position": index + 1}, after={"position": other + 1, "direction": direction})
         return Evidence.objects.get(pk=evidence.pk)
 
