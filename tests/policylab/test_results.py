@@ -105,12 +105,17 @@ def test_sobol_ranking_is_shown_by_total_index(setup) -> None:  # type: ignore[n
     assert "0.70" in table and "0.50" in table
 
 
-def test_sensitivity_start_without_runs_part_says_so(setup) -> None:  # type: ignore[no-untyped-def]
+def test_sensitivity_button_starts_an_analysis_of_an_editable_scenario(setup) -> None:  # type: ignore[no-untyped-def]
     world, low, _high, comparison = setup
-    response = world.client_for("manager").post(_url("comparison_sensitivity", comparison_id=comparison.pk),
-                                                 {"scenario": str(low.scenario_id), "outcome": "active"}, follow=True)
+    url = _url("comparison_sensitivity", comparison_id=comparison.pk)
+    response = world.client_for("manager").post(url, {"scenario": str(low.scenario_id), "outcome": "active"},
+                                                follow=True)
     assert response.status_code == 200
-    assert SensitivityAnalysis.objects.count() in (0, 1)
+    analysis = SensitivityAnalysis.objects.get()
+    assert (analysis.scenario_id, analysis.outcome, analysis.job is not None) == (low.scenario_id, "active", True)
+    # someone who may not edit the scenario cannot start one: nothing more is created
+    world.client_for("other_manager").post(url, {"scenario": str(low.scenario_id), "outcome": "active"})
+    assert SensitivityAnalysis.objects.count() == 1
 
 
 def test_compare_new_creates_an_audited_comparison_with_the_reference_first(setup) -> None:  # type: ignore[no-untyped-def]

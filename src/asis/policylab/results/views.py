@@ -15,7 +15,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from asis.policylab import access, charts
+from asis.engines.simulation.errors import SimulationError
+from asis.policylab import access, charts, runs
 from asis.policylab.messages import error_message
 from asis.policylab.results import brief, exports, selectors, services
 from asis.policylab.results.forms import ComparisonEditForm, ComparisonForm, SensitivityForm
@@ -128,13 +129,8 @@ def comparison_sensitivity(request: HttpRequest, comparison_id: str) -> HttpResp
         flash.error(request, _("Choose a scenario you may edit and an outcome."))
         return redirect("policylab:comparison", comparison_id=item.pk)
     scenario = next(c.run.scenario for c in items if str(c.run.scenario_id) == form.cleaned_data["scenario"])
-    from asis.engines.simulation.errors import SimulationError
-    from asis.policylab import runs
-
     try:
-        runs.sensitivity_start(scenario=scenario, user=request.user, outcome=form.cleaned_data["outcome"])  # type: ignore[attr-defined]
-    except (AttributeError, NotImplementedError):  # the runs part is not merged yet
-        flash.error(request, _("Sensitivity analyses cannot be started yet on this platform."))
+        runs.sensitivity_start(scenario=scenario, user=request.user, outcome=form.cleaned_data["outcome"])
     except runs.SimulationRefused as exc:
         flash.error(request, str(exc))
     except SimulationError as exc:
