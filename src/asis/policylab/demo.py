@@ -23,6 +23,7 @@ from asis.policylab import adapters, runs
 from asis.policylab.models import Comparison, RunChunk, Scenario, SimulationRun, Visibility
 from asis.policylab.models_whitebook import Chapter, Edition, Evidence, Paragraph
 from asis.policylab.whitebook.profiles import profile_freeze
+from asis.policylab.whitebook.selectors import snapshot_build
 from asis.regions.models import Region
 
 SEED = 2026
@@ -324,19 +325,11 @@ def demo_edition(scenarios: dict[str, Scenario], comparison: Comparison) -> Edit
     return edition
 
 
-def _snapshot(edition: Edition) -> dict[str, Any] | None:
-    try:  # the white book's own snapshot format, once that part is installed
-        from asis.policylab.whitebook.selectors import snapshot_build
-    except ImportError:
-        return None
-    return snapshot_build(edition)
-
-
 def demo_adopt(edition: Edition) -> Edition:
     """Adopt edition 1 as the editors would after its consultation: figures frozen, snapshot taken."""
     profile_freeze(Paragraph.objects.filter(chapter__edition=edition, kind=Paragraph.Kind.REGION_PROFILE))
     now = timezone.now()
-    edition.snapshot = _snapshot(edition)
+    edition.snapshot = snapshot_build(edition)
     edition.status = Edition.Status.ADOPTED
     edition.consultation_opened_at = now - dt.timedelta(days=60)
     edition.consultation_closes_on = (now - dt.timedelta(days=15)).date()
