@@ -30,6 +30,7 @@ from django.utils.crypto import salted_hmac
 from asis.accounts.models import User
 from asis.core.audit import audit_record
 from asis.core.notify import notify_user
+from asis.core.ratelimit import count_event
 
 BROWSER_COOKIE = "asis_known_browser"
 BROWSER_COOKIE_DAYS = 180
@@ -61,12 +62,7 @@ def failure_record(username: str) -> None:
     marker = _marker(username)
     window = window_seconds()
     key = f"asis:login:failures:{marker}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
+    count = count_event(key, window=window)
     limit = int(getattr(settings, "ASIS_LOGIN_ACCOUNT_FAILURE_LIMIT", 20))
     if count >= limit:
         cache.set(key, count, timeout=window)  # keeps counting while the attack goes on

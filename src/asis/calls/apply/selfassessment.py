@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from asis.calls.models import Call, SelfAssessment
+from asis.core.ratelimit import limit_exceeded
 from asis.engines.grids import Criterion, Grid, load_builtin
 
 GRID_ID = "asis"
@@ -294,14 +294,7 @@ def radar(result: SelfAssessmentResult, *, width: int = 800, height: int = 480, 
 def rate_limit_exceeded(ip: str) -> bool:
     """Count one creation for ``ip``; True once it made more than the hourly limit."""
     limit = int(getattr(settings, "ASIS_SELF_ASSESSMENT_RATE_PER_HOUR", 30))
-    key = f"asis:calls:selfassessment:{ip or 'unknown'}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > limit
+    return limit_exceeded(f"asis:calls:selfassessment:{ip or 'unknown'}", limit=limit, window=3600)
 
 
 def fitting_calls(assessment: SelfAssessment) -> list[Call]:
