@@ -12,8 +12,10 @@ object (another organisation's private scenarios do not reveal they exist).
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -75,29 +77,27 @@ def can_edit_comparison(user: Any, comparison: Comparison) -> bool:
     return _can_edit(user, comparison)
 
 
+def _access(visible: QuerySet[Any], object_id: Any, token: str, *related: str) -> Any:
+    """The object if it is in ``visible`` or if ``token`` is its share link key; 404 otherwise."""
+    try:
+        obj = visible.model.objects.select_related(*related).get(pk=object_id)
+    except (visible.model.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404 from exc
+    if token and secrets.compare_digest(str(token), obj.share_token):
+        return obj
+    if not visible.filter(pk=obj.pk).exists():
+        raise Http404
+    return obj
+
+
 def access_scenario(user: Any, scenario_id: Any, *, token: str = "") -> Scenario:
     """The scenario if the person may read it, or if ``token`` is its share link key."""
-    try:
-        scenario = Scenario.objects.select_related("owner", "organisation", "source_call").get(pk=scenario_id)
-    except (Scenario.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    if token and token == scenario.share_token:
-        return scenario
-    if not scenarios_visible_to(user).filter(pk=scenario.pk).exists():
-        raise Http404
-    return scenario
+    return _access(scenarios_visible_to(user), scenario_id, token, "owner", "organisation", "source_call")
 
 
 def access_comparison(user: Any, comparison_id: Any, *, token: str = "") -> Comparison:
-    try:
-        comparison = Comparison.objects.select_related("owner", "organisation").get(pk=comparison_id)
-    except (Comparison.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    if token and token == comparison.share_token:
-        return comparison
-    if not comparisons_visible_to(user).filter(pk=comparison.pk).exists():
-        raise Http404
-    return comparison
+    """The comparison if the person may read it, or if ``token`` is its share link key."""
+    return _access(comparisons_visible_to(user), comparison_id, token, "owner", "organisation")
 
 
 def can_calibrate(user: Any) -> bool:
