@@ -9,8 +9,11 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from asis.core.opendata import spreadsheet_cell
 
@@ -56,6 +59,8 @@ def _xlsx_cell(value: Any) -> Any:
     value = spreadsheet_cell(value)
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, datetime) and timezone.is_aware(value):  # Excel has no time zones
+        return timezone.make_naive(value)
     if isinstance(value, str):
         return value[:32_767]
     return value

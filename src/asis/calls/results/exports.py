@@ -9,20 +9,17 @@ numbers stay numbers.
 from __future__ import annotations
 
 import csv
-import io
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.utils import timezone
 
 from asis.calls.models import FundedProject, ResultSet
 from asis.core.opendata import ATTRIBUTION, LICENCE, LICENCE_URL, spreadsheet_cell
+from asis.core.sheets import XLSX, Sheet, xlsx_bytes
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FUNDED_COLUMNS = ("id", "title", "organisation", "region", "country", "call", "call_id", "amount_eur", "year",
                   "status", "licence")
 
@@ -69,34 +66,14 @@ def results_response(result: ResultSet, fmt: str) -> HttpResponse | StreamingHtt
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     if fmt == "xlsx":
-        return HttpResponse(_xlsx({"Results": (header, rows), "Parameters": (
-            ["parameter", "value"], [[k, json.dumps(v, default=str) if isinstance(v, dict | list) else v]
-                                     for k, v in result.params.items() if k != "grid"])}),
+        parameters = [(k, json.dumps(v, default=str) if isinstance(v, dict | list) else v)
+                      for k, v in result.params.items() if k != "grid"]
+        return HttpResponse(xlsx_bytes([Sheet("Results", tuple(header), tuple(map(tuple, rows))),
+                                        Sheet("Parameters", ("parameter", "value"), tuple(parameters))]),
                             content_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
     raise Http404("Unknown format")
 
 
-def _xlsx(sheets: Mapping[str, tuple[Sequence[str], Sequence[Sequence[Any]]]]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    for title, (header, rows) in sheets.items():
-        sheet = book.create_sheet(title)
-        sheet.append(list(header))
-        for row in rows:
-            sheet.append([_xlsx_cell(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _xlsx_cell(value: Any) -> Any:
-    value = spreadsheet_cell(value)
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        return timezone.make_naive(value)
-    if isinstance(value, str):
-        return value[:32_767]
-    return value
 
 
 # --- funded projects (open data) ---------------------------------------------------------------------
@@ -131,3 +108,4 @@ def funded_response(fmt: str, language: str) -> HttpResponse | StreamingHttpResp
         response["Content-Disposition"] = 'attachment; filename="funded-projects.json"'
         return response
     raise Http404("Unknown format")
+
