@@ -24,3 +24,10 @@ def no_overflow(page: Any, width: int) -> None:
 
     scroll = page.evaluate("() => document.documentElement.scrollWidth")
     assert scroll <= width, f"{page.url} is {scroll}px wide on a {width}px screen: {page.evaluate(_OVERFLOW_JS)}"
+
+
+def submit(page: Any, selector: str) -> None:
+    """Click ``selector`` (a submit button or a link), wait for the next page and check it with axe."""
+    with page.expect_navigation():
+        page.click(selector)
+    page.check()

@@ -20,7 +20,7 @@ from asis.core.jobs import run_job
 from asis.policylab.models import Comparison, Scenario, SimulationRun
 from asis.policylab.models_whitebook import Comment, Edition, Evidence
 from tests.conftest import make_org, make_user
-from tests.e2e.helpers import login, no_overflow
+from tests.e2e.helpers import login, no_overflow, submit
 from tests.policylab.whitebook_helpers import make_edition, verified
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,18 +34,14 @@ LANGUAGE, WIDTH = "de", 360
 def _build_scenario(page, name: str, budget: str) -> Scenario:
     page.goto(f"/{LANGUAGE}/policy-lab/")
     no_overflow(page, WIDTH)
-    with page.expect_navigation():
-        page.click("#new-scenario")
-    page.check()
+    submit(page, "#new-scenario")
     no_overflow(page, WIDTH)
     page.fill("#id_name", name)
     page.fill("#id_budget_eur_per_year", budget)
     page.fill("#id_horizon_years", "3")
     page.fill("#id_n_runs", "30")
     page.fill("#id_agents", "2000")
-    with page.expect_navigation():
-        page.click("#update-preview")  # the button that works without JavaScript: the same form back
-    page.check()
+    submit(page, "#update-preview")  # the button that works without JavaScript: the same form back
     assert page.locator("#id_horizon_years").input_value() == "3"
     # Dragging the social-weight slider asks for a new preview at once.
     before = page.locator("#preview-result").inner_text()
@@ -54,18 +50,14 @@ def _build_scenario(page, name: str, budget: str) -> Scenario:
     slider.fill("60")
     page.wait_for_function("(old) => document.querySelector('#preview-result').innerText !== old", arg=before)
     assert page.locator("#id_social_weight").input_value() == "60"
-    with page.expect_navigation():
-        page.click("#save-scenario")
-    page.check()
+    submit(page, "#save-scenario")
     no_overflow(page, WIDTH)
     return Scenario.objects.get(name=name)
 
 
 def _run_monte_carlo(page, scenario: Scenario) -> SimulationRun:
     page.goto(f"/{LANGUAGE}/policy-lab/scenarios/{scenario.pk}/")
-    with page.expect_navigation():
-        page.click("#run-monte-carlo")
-    page.check()
+    submit(page, "#run-monte-carlo")
     no_overflow(page, WIDTH)
     run = SimulationRun.objects.get(scenario=scenario)
     chunks = list(run.chunks.order_by("index"))
@@ -105,9 +97,7 @@ def test_policy_officer_to_adopted_white_book(page, settings):
     page.select_option("#id_visibility", "public")  # evidence for a public document
     page.select_option("#id_reference", str(today.pk))
     page.locator(f"input[name=scenarios][value='{more.pk}']").check()
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    page.check()
+    submit(page, "main form button[type=submit]")
     no_overflow(page, WIDTH)
     comparison = Comparison.objects.get(name="Budget im Vergleich")
     assert comparison.baseline_id == first.pk
@@ -116,13 +106,9 @@ def test_policy_officer_to_adopted_white_book(page, settings):
     assert page.locator("#difference-table tbody tr").count() == 42
 
     # 3. The comparison becomes evidence for the recommendation.
-    with page.expect_navigation():
-        page.click("#use-as-evidence")
-    page.check()
+    submit(page, "#use-as-evidence")
     no_overflow(page, WIDTH)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    page.check()
+    submit(page, "main form button[type=submit]")
     assert Evidence.objects.filter(comparison=comparison).count() == 1
 
     # 4. The editor opens the consultation.
@@ -132,9 +118,7 @@ def test_policy_officer_to_adopted_white_book(page, settings):
     assert page.locator("text=Budget im Vergleich").count() >= 1  # the evidence, by name
     closes = timezone.localdate() + dt.timedelta(days=30)
     page.fill("#lifecycle input[name=closes_on]", closes.isoformat())
-    with page.expect_navigation():
-        page.click("#lifecycle form:has(input[value=open]) button")
-    page.check()
+    submit(page, "#lifecycle form:has(input[value=open]) button")
     assert Edition.objects.get(number=1).status == Edition.Status.CONSULTATION
 
     # 5. A citizen comments on a paragraph.
@@ -143,26 +127,18 @@ def test_policy_officer_to_adopted_white_book(page, settings):
     no_overflow(page, WIDTH)
     page.locator("#p-1-1 + .wb-comments > details > summary").click()
     page.fill("#p-1-1 + .wb-comments textarea[name=body]", "Bitte auch Netzwerke in Tälern fördern.")
-    with page.expect_navigation():
-        page.click("#p-1-1 + .wb-comments form button[type=submit]")
-    page.check()
+    submit(page, "#p-1-1 + .wb-comments form button[type=submit]")
     assert Comment.objects.get().status == Comment.Status.PENDING
 
     # 6. The editor publishes it, closes the consultation, adopts and downloads the edition.
     login(page, EDITOR, LANGUAGE)
     page.goto(f"/{LANGUAGE}/policy-lab/white-book/moderation/")
     no_overflow(page, WIDTH)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    page.check()
+    submit(page, "main form button[type=submit]")
     assert Comment.objects.get().status == Comment.Status.PUBLISHED
     page.goto(f"/{LANGUAGE}/policy-lab/white-book/1/")
-    with page.expect_navigation():
-        page.click("#lifecycle form:has(input[value=close]) button")
-    page.check()
-    with page.expect_navigation():
-        page.click("#lifecycle form:has(input[value=adopt]) button")
-    page.check()
+    submit(page, "#lifecycle form:has(input[value=close]) button")
+    submit(page, "#lifecycle form:has(input[value=adopt]) button")
     no_overflow(page, WIDTH)
     edition = Edition.objects.get(number=1)
     assert edition.status == Edition.Status.ADOPTED and edition.snapshot

@@ -10,7 +10,7 @@ import pytest
 from asis.accounts.models import Membership, Role
 from asis.policylab.models import Comparison
 from tests.conftest import make_org, make_user
-from tests.e2e.helpers import login, no_overflow
+from tests.e2e.helpers import login, no_overflow, submit
 from tests.policylab.results_helpers import make_run
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,15 +31,11 @@ def test_officer_compares_two_scenarios(page, language, width):
     page.goto(f"/{language}/policy-lab/results/runs/{low.pk}/")
     no_overflow(page, width)
     assert page.locator("svg[role=img]").count() == 11  # 5 fan charts, the map, 5 distributions
-    with page.expect_navigation():
-        page.click("#compare-link")
-    page.check()
+    submit(page, "#compare-link")
     no_overflow(page, width)
     page.fill("#id_name", "Budget")
     page.locator(f"input[name=scenarios][value='{high.scenario_id}']").check()
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-    page.check()
+    submit(page, "main button[type=submit]")
     no_overflow(page, width)
     comparison = Comparison.objects.get(name="Budget")
     assert comparison.baseline_id == low.pk
@@ -57,9 +53,7 @@ def test_officer_compares_two_scenarios(page, language, width):
     # Without the player: the form picks the outcome and the year.
     page.select_option("#diff-outcome", "jobs")
     page.select_option("#diff-year", "2")
-    with page.expect_navigation():
-        page.click("#difference-map form button[type=submit]")
-    page.check()
+    submit(page, "#difference-map form button[type=submit]")
     assert page.locator('.map-frame[data-year="2"]').is_visible()
     assert page.locator("#difference-table tbody tr").count() == 42
 

@@ -9,7 +9,7 @@ import pytest
 
 from asis.policylab.models_whitebook import Comment, Edition
 from tests.conftest import make_user
-from tests.e2e.helpers import login, no_overflow
+from tests.e2e.helpers import login, no_overflow, submit
 from tests.policylab.whitebook_helpers import make_edition
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,9 +33,7 @@ def test_consultation_adoption_and_exports(page, language, width):
     no_overflow(page, width)
     page.locator("#p-1-1 + .wb-comments > details > summary").click()
     page.fill("#p-1-1 + .wb-comments textarea[name=body]", "Bitte mehr Netzwerke fördern.")
-    with page.expect_navigation():
-        page.click("#p-1-1 + .wb-comments form button[type=submit]")
-    page.check()
+    submit(page, "#p-1-1 + .wb-comments form button[type=submit]")
     assert Comment.objects.get().status == Comment.Status.PENDING
     assert page.locator(".wb-pending").count() >= 1
     no_overflow(page, width)
@@ -43,18 +41,12 @@ def test_consultation_adoption_and_exports(page, language, width):
     login(page, EDITOR, language)
     page.goto(f"/{language}/policy-lab/white-book/moderation/")
     no_overflow(page, width)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    page.check()
+    submit(page, "main form button[type=submit]")
     assert Comment.objects.get().status == Comment.Status.PUBLISHED
     page.goto(f"/{language}/policy-lab/white-book/1/")
     assert page.locator("text=Bitte mehr Netzwerke fördern.").count() == 1
-    with page.expect_navigation():
-        page.click("#lifecycle form:has(input[value=close]) button")
-    page.check()
-    with page.expect_navigation():
-        page.click("#lifecycle form:has(input[value=adopt]) button")
-    page.check()
+    submit(page, "#lifecycle form:has(input[value=close]) button")
+    submit(page, "#lifecycle form:has(input[value=adopt]) button")
     assert Edition.objects.get(number=1).status == Edition.Status.ADOPTED
     for link in ("export.pdf", "export.docx"):
         with page.expect_download() as download:
@@ -64,9 +56,7 @@ def test_consultation_adoption_and_exports(page, language, width):
     page.check()
     no_overflow(page, width)
     page.goto(f"/{language}/policy-lab/white-book/1/")
-    with page.expect_navigation():
-        page.click("#lifecycle form:has(input[value=next]) button")
-    page.check()
+    submit(page, "#lifecycle form:has(input[value=next]) button")
     assert Edition.objects.get(number=2).previous.number == 1
     no_overflow(page, width)
     for path in ("2/translations/", "2/translations/de/", "2/diff/", "2/"):
