@@ -83,7 +83,9 @@ def _access(visible: QuerySet[Any], object_id: Any, token: str, *related: str) -
         obj = visible.model.objects.select_related(*related).get(pk=object_id)
     except (visible.model.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc
-    if token and secrets.compare_digest(str(token), obj.share_token):
+    # Bytes, not str: compare_digest refuses str with non-ASCII characters, and a key in a URL is
+    # whatever the visitor typed.
+    if token and secrets.compare_digest(str(token).encode(), obj.share_token.encode()):
         return obj
     if not visible.filter(pk=obj.pk).exists():
         raise Http404
