@@ -3,6 +3,14 @@ same model, a Sobol sweep on 2 workers, mean-field preview latency and memory pe
 
     nice .venv/bin/python benchmarks/simulation.py [--runs 200] [--mesa-runs 2] [--sobol-base 64]
 
+On a machine with an NVIDIA GPU and CuPy (pip install cupy-cuda12x):
+
+    .venv/bin/python benchmarks/simulation.py --gpu [--gpu-runs 20000]
+
+measures runs/s of the "cupy" backend in chunks of 500 to 20,000 runs, next to NumPy on one core
+in the same run, and compares the two backends' outcome distributions (two-sample
+Kolmogorov-Smirnov on each outcome at the horizon, same seeds: they draw the same numbers).
+
 Run by hand (the test suite asserts no timings); record the figures in benchmarks/README.md.
 """
 
@@ -39,17 +47,39 @@ from asis.engines.simulation.parameters import RunSpec, default_geography  # noq
 SPEC = RunSpec(geography=default_geography(10_000), horizon_months=120, n_runs=1, seed=1)
 
 
-def engine(runs: int, chunk: int) -> float:
-    """Runs per second for ``runs`` runs computed in chunks of ``chunk`` (best of 3)."""
+def engine(runs: int, chunk: int, backend: str = "numpy", repeat: int = 3) -> float:
+    """Runs per second for ``runs`` runs computed in chunks of ``chunk`` (best of ``repeat``)."""
     spec = replace(SPEC, n_runs=runs)
-    run_chunk(spec, 0, min(runs, 5))  # warm-up: imports, caches
+    run_chunk(spec, 0, min(runs, 5), backend=backend)  # warm-up: imports, caches, CUDA kernels
     best = 0.0
-    for _ in range(3):
+    for _ in range(repeat):
         start = time.perf_counter()
         for lo in range(0, runs, chunk):
-            run_chunk(spec, lo, min(lo + chunk, runs))
+            run_chunk(spec, lo, min(lo + chunk, runs), backend=backend)
         best = max(best, runs / (time.perf_counter() - start))
     return best
+
+
+def gpu(runs: int) -> None:
+    """The "cupy" backend: throughput by chunk size and the same outcome distribution as NumPy."""
+    import cupy
+    from scipy.stats import ks_2samp
+
+    name = cupy.cuda.runtime.getDeviceProperties(0)["name"].decode()
+    print(f"# GPU: {name}, CuPy {cupy.__version__}")
+    print(f"engine numpy: {engine(200, 10):.1f} runs/s on one core (chunks of 10, best of 3)")
+    for chunk in (500, 2_000, 5_000, 20_000):
+        if chunk <= runs:
+            rate = engine(runs, chunk, backend="cupy", repeat=1)
+            print(f"engine cupy: {rate:.1f} runs/s ({runs} runs in chunks of {chunk})")
+    spec = replace(SPEC, n_runs=400)
+    host = run_chunk(spec, 0, 400).data
+    device = run_chunk(spec, 0, 400, backend="cupy").data
+    for outcome in ("active", "funded", "reach", "replicas"):
+        a, b = host[outcome][:, -1].sum(axis=1), device[outcome][:, -1].sum(axis=1)
+        same = int((a == b).sum())
+        print(f"distribution {outcome}: KS p = {ks_2samp(a, b).pvalue:.3f}, "
+              f"{same} of 400 runs bit-identical, means {a.mean():.1f} / {b.mean():.1f}")
 
 
 def mesa(runs: int) -> float:
@@ -106,7 +136,12 @@ def main() -> None:
     parser.add_argument("--mesa-runs", type=int, default=2)
     parser.add_argument("--sobol-base", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--gpu", action="store_true", help="measure the cupy backend only")
+    parser.add_argument("--gpu-runs", type=int, default=20_000)
     args = parser.parse_args()
+    if args.gpu:
+        gpu(args.gpu_runs)
+        return
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"NumPy {np.__version__}, Python {platform.python_version()}")
     rates = {chunk: engine(args.runs, chunk) for chunk in (1, 10, 50, args.runs)}

@@ -33,3 +33,19 @@ def test_impossible_levers_are_refused_with_the_reason(capsys):
     assert "negative_budget" in capsys.readouterr().out
     assert main(["simulate", "--social-weight", "1.5", "--runs", "2"]) == 2
     assert main(["simulate", "--years", "0", "--runs", "2"]) == 2
+
+
+def test_backend_option(capsys, monkeypatch):
+    """--backend cupy runs the device code path (strict CPU stand-in here) to the same numbers;
+    without CuPy it is refused with the reason and exit status 2."""
+    from tests.engines import strict_device
+
+    small = ["--years", "2", "--agents", "600", "--runs", "6", "--seed", "3", "--json"]
+    host = _outcomes(capsys, small)
+    strict_device.install(monkeypatch)
+    assert _outcomes(capsys, [*small, "--backend", "cupy"]) == host
+
+    monkeypatch.undo()
+    strict_device.install(monkeypatch, missing=True)
+    assert main(["simulate", *small, "--backend", "cupy"]) == 2
+    assert "not installed" in capsys.readouterr().out

@@ -11,6 +11,7 @@ Impossible levers are refused with exit status 2 and the reason. Needs no databa
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -74,6 +75,7 @@ def _totals(data: dict[str, Any]) -> dict[str, Any]:
 def _run(args: argparse.Namespace) -> int:
     import numpy as np
 
+    from asis.engines.errors import BackendUnavailableError, InvalidInputError
     from asis.engines.simulation.errors import SimulationError
     from asis.engines.simulation.experiments import chunk_bounds, combine, run_chunk
     from asis.engines.simulation.meanfield import mean_field
@@ -88,17 +90,18 @@ def _run(args: argparse.Namespace) -> int:
             rows = {name: {"expected": float(value)} for name, value in expected.items()}
         else:
             bounds = chunk_bounds(spec.n_runs, args.chunk)
+            chunk_of = functools.partial(run_chunk, backend=args.backend)
             chunks = []
             with Progress(console=console, transient=True, disable=args.json) as progress:
                 bar = progress.add_task("Simulating", total=spec.n_runs)
                 if args.workers > 1:
                     with ProcessPoolExecutor(max_workers=args.workers) as pool:
-                        for chunk in pool.map(run_chunk, [spec] * len(bounds), *zip(*bounds, strict=True)):
+                        for chunk in pool.map(chunk_of, [spec] * len(bounds), *zip(*bounds, strict=True)):
                             chunks.append(chunk)
                             progress.advance(bar, chunk.stop - chunk.start)
                 else:
                     for lo, hi in bounds:
-                        chunks.append(run_chunk(spec, lo, hi))
+                        chunks.append(chunk_of(spec, lo, hi))
                         progress.advance(bar, hi - lo)
             totals = _totals(combine(chunks).data)
             rows = {name: {"p5": float(np.percentile(v, 5)), "median": float(np.median(v)),
@@ -106,6 +109,9 @@ def _run(args: argparse.Namespace) -> int:
                     for name, v in totals.items()}
     except SimulationError as exc:
         console.print(f"[red]Refused ({exc.code}): {exc.message}[/red]")
+        return EXIT_BAD_INPUT
+    except (BackendUnavailableError, InvalidInputError) as exc:
+        console.print(f"[red]Refused: {exc}[/red]")
         return EXIT_BAD_INPUT
     if args.json:
         print(json.dumps({"runs": 0 if args.preview else spec.n_runs, "years": args.years, "seed": args.seed,
@@ -141,6 +147,8 @@ def register(subparsers: Any) -> None:
                    help="budget, social weight and co-funding of a real call, repeated yearly (needs the database)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (results do not depend on it)")
     p.add_argument("--chunk", type=int, default=10, help="runs per chunk of work")
+    p.add_argument("--backend", choices=("numpy", "cupy"), default="numpy",
+                   help="array backend: numpy (CPU) or cupy (NVIDIA GPU, needs CuPy); same result distribution")
     p.add_argument("--preview", action="store_true", help="expected values from the mean-field model")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=_run)

@@ -28,6 +28,7 @@ from asis.core.audit import audit_record
 from asis.core.formatting import number
 from asis.core.jobs import CONNECTION_ERRORS, JobError, job_start
 from asis.core.models import Job
+from asis.engines.errors import BackendUnavailableError
 from asis.engines.simulation import experiments
 from asis.engines.simulation.errors import SimulationError
 from asis.engines.simulation.model import FLOW_INDICATORS, INDICATORS
@@ -56,6 +57,11 @@ def base_params() -> dict[str, Any]:
 
 def _setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
+
+
+def simulation_backend() -> str:
+    """The array backend of simulation jobs (ASIS_SIM_BACKEND: "numpy", or "cupy" on a GPU worker)."""
+    return str(getattr(settings, "ASIS_SIM_BACKEND", "numpy"))
 
 
 def _actor(user: Any) -> Any:
@@ -277,13 +283,21 @@ def chunk_execute(*, chunk_id: Any, report: Callable[[float, str], None]) -> dic
     report(0.0, _("Runs %(first)s to %(last)s") % {"first": number(chunk.start + 1), "last": number(chunk.stop)})
     try:
         result = experiments.run_chunk(adapters.runspec(run.spec), chunk.start, chunk.stop,
-                                       max_agent_months=_setting("ASIS_SIM_MAX_AGENT_MONTHS", 2_400_000_000))
+                                       max_agent_months=_setting("ASIS_SIM_MAX_AGENT_MONTHS", 2_400_000_000),
+                                       backend=simulation_backend())
         raw = adapters.chunk_to_bytes(result)
     except CONNECTION_ERRORS:
         raise
     except SimulationError as exc:
         message = _("Runs %(first)s to %(last)s were refused by the simulation: %(reason)s") % {
             "first": number(chunk.start + 1), "last": number(chunk.stop), "reason": messages.error_message(exc)}
+        run_fail(run=run, message=message)
+        raise JobError(message) from exc
+    except BackendUnavailableError as exc:
+        logger.error("Chunk %s of simulation run %s: %s", chunk.pk, run.pk, exc)
+        message = _("This server is set to simulate on a graphics card (CuPy) that the worker cannot use. "
+                    "An administrator must install CuPy on the worker or set ASIS_SIM_BACKEND to numpy; "
+                    "you can then resume the simulation.")
         run_fail(run=run, message=message)
         raise JobError(message) from exc
     except Exception as exc:
@@ -407,7 +421,8 @@ def sensitivity_compute(analysis: SensitivityAnalysis,
     values = []
     step = 25
     for lo in range(0, len(design), step):
-        values.append(experiments.evaluate_points(run_spec, ranges, design[lo:lo + step], outcome, runs_per_point))
+        values.append(experiments.evaluate_points(run_spec, ranges, design[lo:lo + step], outcome, runs_per_point,
+                                                  backend=simulation_backend()))
         done = min(lo + step, len(design))
         report(done / len(design), _("%(done)s of %(total)s lever settings simulated") % {
             "done": number(done), "total": number(len(design))})

@@ -285,3 +285,7 @@ ASIS_SIM_MAX_AGENT_MONTHS = env_int("SIM_MAX_AGENT_MONTHS", 2_400_000_000)
 ASIS_SIM_MAX_RUNS = env_int("SIM_MAX_RUNS", 2_000)
 ASIS_SIM_CHUNK_RUNS = env_int("SIM_CHUNK_RUNS", 25)
 ASIS_SIM_MAX_CONCURRENT_RUNS = env_int("SIM_MAX_CONCURRENT_RUNS", 3)
+# Array backend of the simulation jobs: "numpy" (CPU), or "cupy" on a worker with an NVIDIA GPU and
+# CuPy installed for its CUDA version (same draws, same result distribution; `asis manage check`
+# refuses "cupy" where CuPy cannot be imported).
+ASIS_SIM_BACKEND = env_str("SIM_BACKEND", "numpy")

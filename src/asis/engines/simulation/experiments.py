@@ -27,10 +27,11 @@ PERCENTILES = (5.0, 25.0, 50.0, 75.0, 95.0)
 
 
 def run_chunk(
-    spec: RunSpec, start: int, stop: int, *, max_agent_months: int = DEFAULT_MAX_AGENT_MONTHS
+    spec: RunSpec, start: int, stop: int, *, max_agent_months: int = DEFAULT_MAX_AGENT_MONTHS,
+    backend: str = "numpy",
 ) -> ChunkResult:
     """Runs ``start..stop-1`` of ``spec`` (the unit of work of one background task)."""
-    return simulate_chunk(spec, start, stop, max_agent_months=max_agent_months)
+    return simulate_chunk(spec, start, stop, max_agent_months=max_agent_months, backend=backend)
 
 
 def chunk_bounds(n_runs: int, chunk_size: int) -> list[tuple[int, int]]:
@@ -142,7 +143,7 @@ def outcome_total(name: str, *, cumulative: bool) -> Outcome:
 
 def evaluate_points(
     spec: RunSpec, ranges: Sequence[LeverRange], points: NDArray[np.float64], outcome: Outcome,
-    runs_per_point: int = 1, *, batch: int = 25,
+    runs_per_point: int = 1, *, batch: int = 25, backend: str = "numpy",
 ) -> NDArray[np.float64]:
     """Mean outcome at each lever point; every point reuses seed children 0.. (common random
     numbers), so differences between points come from the levers, not from the draws.
@@ -157,7 +158,7 @@ def evaluate_points(
         part = levers[lo : lo + max(1, batch)]
         rows = [lv for lv in part for _ in range(runs_per_point)]
         runs = [r for _ in part for r in range(runs_per_point)]
-        measured = outcome(simulate_levers(point_spec, rows, runs))
+        measured = outcome(simulate_levers(point_spec, rows, runs, backend=backend))
         values[lo : lo + len(part)] = measured.reshape(len(part), runs_per_point).mean(axis=1)
     return values
 

@@ -17,17 +17,29 @@ so the monthly loop touches only the agents that change state, not every agent.
 Randomness: run ``i`` of a spec always draws from ``SeedSequence(seed, spawn_key=(i,))``, in a
 fixed order, whatever the chunk it is computed in: any split into chunks or workers gives
 bit-identical results (see experiments.run_chunk).
+
+Array backend: the state of a chunk lives in the arrays of ``backend`` ("numpy", or "cupy" on an
+NVIDIA GPU; see ``asis.engines._backend``). Random draws always come from each run's NumPy
+generator on the host and are copied to the device, so a run draws the same numbers on either
+backend; only floating-point rounding of the device's log/exp can differ (see ArrayOps).
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import math
+import os
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from asis.engines._backend import get_backend, to_numpy
 from asis.engines.simulation.errors import InvalidParameterError
 from asis.engines.simulation.parameters import DEFAULT_MAX_AGENT_MONTHS, Levers, RunSpec
 
@@ -68,6 +80,32 @@ class Derived:
     cov_social: float
     scaling_rate: float
     cooperation_q: float
+
+
+@dataclass(frozen=True)
+class ArrayOps:
+    """The few operations NumPy and CuPy spell differently; everything else is ``xp.<name>``."""
+
+    xp: Any
+    add_at: Callable[..., None]  # unbuffered a[index] += value (np.add.at, cupyx.scatter_add)
+    ndtri: Callable[[Any], Any]  # inverse standard normal CDF
+    errstate: Callable[..., Any]  # silences floating-point warnings (a GPU raises none)
+
+
+def array_ops(backend: str = "numpy") -> ArrayOps:
+    """The operations of ``backend``; CuPy (and cupyx) are imported only when asked for."""
+    xp = get_backend(backend)
+    if xp is np:
+        from scipy.special import ndtri
+
+        return ArrayOps(xp=np, add_at=np.add.at, ndtri=ndtri, errstate=np.errstate)
+    cupyx = importlib.import_module("cupyx")
+    special = importlib.import_module("cupyx.scipy.special")
+    return ArrayOps(xp=xp, add_at=cupyx.scatter_add, ndtri=special.ndtri,
+                    errstate=lambda **_: contextlib.nullcontext())
+
+
+_NUMPY = array_ops("numpy")
 
 
 def derive(spec: RunSpec) -> Derived:
@@ -124,15 +162,14 @@ def emergence_matrix(spec: RunSpec, d: Derived) -> NDArray[np.float64]:
     )
 
 
-def emergence_rate(
-    p: float, matrix: NDArray[np.float64], active: NDArray[np.float64]
-) -> NDArray[np.float64]:
+def emergence_rate(p: float, matrix: Any, active: Any) -> Any:
     """lambda_g for active counts ``active`` (..., regions); shared with the mean-field model.
 
     An elementwise product summed along the last axis, not a matrix product: BLAS may sum in an
     order that depends on how many runs the chunk holds, and a run must not depend on its chunk.
+    Works on NumPy and CuPy arrays alike (no conversion).
     """
-    return np.asarray(p + (active[..., None, :] * matrix).sum(axis=-1))
+    return p + (active[..., None, :] * matrix).sum(axis=-1)
 
 
 def _derive_rows(spec: RunSpec, levers: Sequence[Levers]) -> list[Derived]:
@@ -143,13 +180,15 @@ def _derive_rows(spec: RunSpec, levers: Sequence[Levers]) -> list[Derived]:
     return [cache[lv] for lv in levers]
 
 
-def geometric(u: NDArray[np.float64], hazard: NDArray[np.float64] | float) -> NDArray[np.int64]:
+def geometric(u: Any, hazard: Any, ops: ArrayOps | None = None) -> Any:
     """Months K >= 1 to the event for a monthly hazard, by inversion of a uniform u in (0, 1]."""
-    h = np.broadcast_to(np.asarray(hazard, dtype=np.float64), u.shape)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        k = 1 + np.floor(np.log(u) / np.log1p(-h))
-    k = np.where(h <= 0, NEVER, np.nan_to_num(k, nan=1.0, posinf=NEVER))
-    return np.asarray(np.minimum(k, NEVER), dtype=np.int64)
+    ops = ops or _NUMPY
+    xp = ops.xp
+    h = xp.broadcast_to(xp.asarray(hazard, dtype=xp.float64), u.shape)
+    with ops.errstate(divide="ignore", invalid="ignore"):
+        k = 1 + xp.floor(xp.log(u) / xp.log1p(-h))
+    k = xp.where(h <= 0, NEVER, xp.nan_to_num(k, nan=1.0, posinf=NEVER))
+    return xp.minimum(k, NEVER).astype(xp.int64)
 
 
 def run_generator(seed: int, run: int) -> np.random.Generator:
@@ -158,111 +197,133 @@ def run_generator(seed: int, run: int) -> np.random.Generator:
 
 
 class _Chunk:
-    """The state of one chunk of runs; ``step`` advances all runs by one month."""
+    """The state of one chunk of runs; ``step`` advances all runs by one month.
 
-    def __init__(self, spec: RunSpec, runs: Sequence[int], levers: Sequence[Levers]) -> None:
+    Every array of the state is an ``ops.xp`` array (host or device); the generators, the lever
+    rows and the call calendar stay on the host, and draws are copied to the device when used.
+    """
+
+    def __init__(self, spec: RunSpec, runs: Sequence[int], levers: Sequence[Levers],
+                 ops: ArrayOps | None = None) -> None:
         # Row r is run ``runs[r]`` (its seed child) under ``levers[r]``: a Monte Carlo chunk has
         # one lever set, a sweep batches design points (common random numbers).
+        self.ops = ops = ops or _NUMPY
+        xp = self.xp = ops.xp
         self.spec, self.d = spec, derive(spec)
         geo, p = spec.geography, spec.params
         self.R, self.G = len(runs), len(geo.codes)
         ds = _derive_rows(spec, levers)
-        row = np.asarray
+
+        def row(values: Sequence[float]) -> Any:
+            return xp.asarray(np.asarray(values, dtype=np.float64))
+
         self.h_unfunded = row([d.hazard_unfunded for d in ds])
         self.h_funded = row([d.hazard_funded for d in ds])
         self.h_post = row([d.hazard_post for d in ds])
         self.apply_p = row([d.apply_probability for d in ds])
         self.grant = row([d.grant_eur for d in ds])
-        self.slots = np.stack([d.slots_per_call for d in ds])
-        self.interval = row([d.call_interval for d in ds])
+        slots = np.stack([d.slots_per_call for d in ds])
+        self.kmax = int(slots.max())
+        self.interval = np.asarray([d.call_interval for d in ds])  # host: the call calendar
         self.noise = row([d.noise_sd for d in ds])
         self.weight = row([lv.social_weight for lv in levers])
         self.scaling = row([d.scaling_rate for d in ds])
-        self.rate_matrix = np.stack([emergence_matrix(spec, d) for d in ds])
+        self.rate_matrix = xp.asarray(np.stack([emergence_matrix(spec, d) for d in ds]))
         self.B = int(geo.agents_array.max())
         self.T = spec.horizon_months
         self.gens = [run_generator(spec.seed, i) for i in runs]
         R, G, B, T = self.R, self.G, self.B, self.T
+        self.slots = xp.asarray(np.minimum(slots, B))
         slot = np.arange(B)
         valid = slot[None, :] < geo.agents_array[:, None]
         initial = slot[None, :] < self.d.n_initial[:, None]
         tau = np.empty((R, G, B + WINDOW))
         life = np.empty((R, G, B), dtype=np.int64)
-        for r, gen in enumerate(self.gens):
+        h_unfunded = [d.hazard_unfunded for d in ds]
+
+        def draw(r: int) -> None:
+            gen = self.gens[r]
             theta = gen.gamma(p.heterogeneity_shape, 1.0 / p.heterogeneity_shape, size=(G, B))
             t_r = gen.standard_exponential(size=(G, B)) / theta
             t_r = np.where(initial, -1.0, np.where(valid, t_r, np.inf))
             tau[r, :, :B] = np.sort(t_r, axis=1)
-            life[r] = geometric(1.0 - gen.random(size=(G, B)), self.h_unfunded[r])
+            life[r] = geometric(1.0 - gen.random(size=(G, B)), h_unfunded[r])
+
+        if xp is np:  # CPU chunks run one per worker process: one thread each
+            for r in range(R):
+                draw(r)
+        else:  # a GPU chunk holds thousands of runs: the host draws them on all its cores
+            with ThreadPoolExecutor(max_workers=min(32, os.cpu_count() or 1)) as pool:
+                list(pool.map(draw, range(R)))
         tau[:, :, B:] = np.inf
-        self.tau, self.life = tau, life
-        self.tau_flat = tau.reshape(-1)
+        self.tau_flat = xp.asarray(tau.reshape(-1))
+        self.life = xp.asarray(life)
         # Offsets of each (run, region) row in tau_flat: a flat gather beats take_along_axis.
-        self.tau_rows = (np.arange(R * G) * (B + WINDOW)).reshape(R, G, 1)
-        self.window = np.arange(WINDOW)
-        self.grid = np.empty(R * G * B)
-        self.cum_hazard = np.zeros((R, G))
-        self.pointer = np.zeros((R, G), dtype=np.int64)
+        self.tau_rows = (xp.arange(R * G) * (B + WINDOW)).reshape(R, G, 1)
+        self.window = xp.arange(WINDOW)
+        self.grid = xp.empty(R * G * B)
+        self.cum_hazard = xp.zeros((R, G))
+        self.pointer = xp.zeros((R, G), dtype=xp.int64)
         # int32 months halve the memory traffic of the eligibility scans at each call.
-        self.emerged = np.full((R, G, B), NEVER, dtype=np.int32)
-        self.fail = np.full((R, G, B), NEVER, dtype=np.int32)
-        self.funded_until = np.full((R, G, B), -1, dtype=np.int32)
+        self.emerged = xp.full((R, G, B), NEVER, dtype=xp.int32)
+        self.fail = xp.full((R, G, B), NEVER, dtype=xp.int32)
+        self.funded_until = xp.full((R, G, B), -1, dtype=xp.int32)
         # Event histograms indexed by month (T is a sink for events beyond the horizon).
-        self.fail_hist = np.zeros((R, G, T + 1))
-        self.replica_diff = np.zeros((R, G, T + 1))
-        self.funded_diff = np.zeros((R, G, T + 1))
-        self.reach_diff = np.zeros((R, G, T + 1))
-        self.out = {name: np.zeros((R, T, G)) for name in INDICATORS}
-        self.cohorts: dict[int, list[NDArray[np.int64]]] = defaultdict(list)
+        self.fail_hist = xp.zeros((R, G, T + 1))
+        self.replica_diff = xp.zeros((R, G, T + 1))
+        self.funded_diff = xp.zeros((R, G, T + 1))
+        self.reach_diff = xp.zeros((R, G, T + 1))
+        self.out = {name: xp.zeros((R, T, G)) for name in INDICATORS}
+        self.cohorts: dict[int, list[Any]] = defaultdict(list)
         adj = geo.adjacency_array > 0
-        self.degree = adj.sum(axis=1)
-        self.neighbours = np.zeros((G, max(1, int(self.degree.max()))), dtype=np.int64)
+        degree = adj.sum(axis=1)
+        neighbours = np.zeros((G, max(1, int(degree.max()))), dtype=np.int64)
         for g in range(G):
             nb = np.flatnonzero(adj[g])
-            self.neighbours[g, : len(nb)] = nb
+            neighbours[g, : len(nb)] = nb
+        self.degree, self.neighbours = xp.asarray(degree), xp.asarray(neighbours)
         self._emerge(-1)  # initial actives (tau = -1) emerged "before" month 0
-        self.active_prev = self.pointer.astype(np.float64)
+        self.active_prev = self.pointer.astype(xp.float64)
 
-    def _hist_add(self, hist: NDArray[np.float64], flat: NDArray[np.int64], month: NDArray[np.int64],
-                  value: NDArray[np.float64] | float) -> None:
+    def _hist_add(self, hist: Any, flat: Any, month: Any, value: Any) -> None:
         """Add ``value`` at (run, region of slot ``flat``, month), months past T in the sink."""
         rg = flat // self.B
-        np.add.at(hist.reshape(-1), rg * (self.T + 1) + np.minimum(month, self.T), value)
+        self.ops.add_at(hist.reshape(-1), rg * (self.T + 1) + self.xp.minimum(month, self.T), value)
 
-    def _emerge(self, t: int) -> NDArray[np.int64]:
+    def _emerge(self, t: int) -> Any:
+        xp = self.xp
         before = self.pointer.copy()
-        found: list[NDArray[np.int64]] = []
+        found: list[Any] = []
         while True:
             idx = self.pointer[..., None] + self.window
             vals = self.tau_flat[self.tau_rows + idx]
             hit = vals <= self.cum_hazard[..., None]
             count = hit.sum(axis=2)
-            r, g, w = np.nonzero(hit)
+            r, g, w = xp.nonzero(hit)
             found.append((r * self.G + g) * self.B + idx[r, g, w])
             self.pointer += count
-            if not np.any(count == WINDOW):
+            if not bool(xp.any(count == WINDOW)):
                 break
-        flat = np.concatenate(found)
+        flat = xp.concatenate(found)
         self.emerged.reshape(-1)[flat] = t
         fail = t + self.life.reshape(-1)[flat]
         self.fail.reshape(-1)[flat] = fail
         self._hist_add(self.fail_hist, flat, fail, 1.0)
-        return np.asarray(self.pointer - before)
+        return self.pointer - before
 
-    def _redraw_fail(self, flat: NDArray[np.int64], t: int, u: NDArray[np.float64],
-                     hazard: NDArray[np.float64] | float) -> NDArray[np.int64]:
-        old = self.fail.reshape(-1)[flat].astype(np.int64)
+    def _redraw_fail(self, flat: Any, t: int, u: Any, hazard: Any) -> Any:
+        old = self.fail.reshape(-1)[flat].astype(self.xp.int64)
         self._hist_add(self.fail_hist, flat, old, -1.0)
-        new = t - 1 + geometric(u, hazard)
+        new = t - 1 + geometric(u, hazard, self.ops)
         self.fail.reshape(-1)[flat] = new
         self._hist_add(self.fail_hist, flat, new, 1.0)
         return new
 
-    def _per_run(self, flat: NDArray[np.int64], draw: int) -> NDArray[np.float64]:
+    def _per_run(self, flat: Any, draw: int) -> Any:
         """``draw`` uniforms per selected slot, each run from its own generator, in slot order."""
-        counts = np.bincount(flat // (self.G * self.B), minlength=self.R)
+        counts = to_numpy(self.xp.bincount(flat // (self.G * self.B), minlength=self.R))
         parts = [gen.random(size=(draw, int(n))) for gen, n in zip(self.gens, counts, strict=True)]
-        return np.concatenate(parts, axis=1) if parts else np.empty((draw, 0))
+        return self.xp.asarray(np.concatenate(parts, axis=1) if parts else np.empty((draw, 0)))
 
     def _end_funding(self, t: int) -> None:
         for flat in self.cohorts.pop(t, []):
@@ -271,19 +332,19 @@ class _Chunk:
             self._redraw_fail(alive, t, u, self.h_post[self._run(alive)])
 
     def _call(self, t: int) -> None:
-        p = self.spec.params
+        xp, p = self.xp, self.spec.params
         calling = t % self.interval == 0
         if not calling.any():
             return
         eligible = (self.emerged < t) & (self.fail >= t) & (self.funded_until <= t)
-        eligible &= calling[:, None, None]
-        flat = np.flatnonzero(eligible)
+        eligible &= xp.asarray(calling)[:, None, None]
+        flat = xp.flatnonzero(eligible)
         apply = self._per_run(flat, 1)[0] < self.apply_p[self._run(flat)]
         flat = flat[apply]
         self._record(t, "applications", flat, 1.0)
-        z = _normals(self._per_run(flat, 3))
+        z = self.ops.ndtri(xp.clip(self._per_run(flat, 3), 1e-300, 1.0 - 1e-16))
         economic = z[0]
-        social = p.quality_correlation * z[0] + np.sqrt(1 - p.quality_correlation**2) * z[1]
+        social = p.quality_correlation * z[0] + math.sqrt(1 - p.quality_correlation**2) * z[1]
         run = self._run(flat)
         w = self.weight[run]
         score = (1 - w) * economic + w * social + self.noise[run] * z[2]
@@ -291,16 +352,15 @@ class _Chunk:
         flat_grid.fill(-np.inf)
         flat_grid[flat] = score
         grid = flat_grid.reshape(self.R, self.G, self.B)
-        kmax = int(self.slots.max())
-        if kmax == 0:
+        if self.kmax == 0:
             return
-        kmax = min(kmax, self.B)
-        top = -np.partition(-grid, kmax - 1, axis=2)[:, :, :kmax]
-        top = -np.sort(-top, axis=2)
-        k = np.minimum(self.slots, self.B)
+        kmax = min(self.kmax, self.B)
+        top = -xp.partition(-grid, kmax - 1, axis=2)[:, :, :kmax]
+        top = -xp.sort(-top, axis=2)
+        k = self.slots
         # The k_g-th best score of each region is its funding threshold (k_g = 0: fund none).
-        kth = np.take_along_axis(top, np.maximum(k - 1, 0)[..., None], axis=2)[..., 0]
-        threshold = np.where(k > 0, kth, np.inf)
+        kth = xp.take_along_axis(top, xp.maximum(k - 1, 0)[..., None], axis=2)[..., 0]
+        threshold = xp.where(k > 0, kth, np.inf)
         chosen = grid.reshape(-1)[flat] >= threshold.reshape(-1)[flat // self.B]
         flat, economic, social = flat[chosen], economic[chosen], social[chosen]
         if flat.size == 0:
@@ -310,46 +370,47 @@ class _Chunk:
         self._record(t, "grants_eur", flat, self.grant[run])
         self.funded_until.reshape(-1)[flat] = t + p.funding_months
         u = self._per_run(flat, 4)
-        mult = np.clip(1 - p.economic_effect * economic, 0.0, 2.0)
+        mult = xp.clip(1 - p.economic_effect * economic, 0.0, 2.0)
         fail = self._redraw_fail(flat, t, 1.0 - u[0], self.h_funded[run] * mult)
-        end = np.minimum(t + p.funding_months, fail)
-        extra = p.reach_per_funded * np.maximum(0.0, 1 + p.reach_quality_effect * social)
-        self._hist_add(self.reach_diff, flat, np.full_like(flat, t), extra)
+        end = xp.minimum(t + p.funding_months, fail)
+        extra = p.reach_per_funded * xp.maximum(0.0, 1 + p.reach_quality_effect * social)
+        self._hist_add(self.reach_diff, flat, xp.full_like(flat, t), extra)
         self._hist_add(self.reach_diff, flat, end, -extra)
-        self._hist_add(self.funded_diff, flat, np.full_like(flat, t), 1.0)
+        self._hist_add(self.funded_diff, flat, xp.full_like(flat, t), 1.0)
         self._hist_add(self.funded_diff, flat, end, -1.0)
         if t + p.funding_months < self.T:
             self.cohorts[t + p.funding_months].append(flat)
         # Scaling: one replica in a random neighbouring region if it happens while funded and alive.
-        wait = geometric(1.0 - u[1], self.scaling[run])
+        wait = geometric(1.0 - u[1], self.scaling[run], self.ops)
         month = t + wait - 1
         region = (flat // self.B) % self.G
         deg = self.degree[region]
         scales = (wait <= p.funding_months) & (month < fail) & (deg > 0)
-        pick = np.minimum((u[2] * deg).astype(np.int64), np.maximum(deg - 1, 0))
+        pick = xp.minimum((u[2] * deg).astype(xp.int64), xp.maximum(deg - 1, 0))
         target = self.neighbours[region, pick]
-        death = month + geometric(1.0 - u[3], self.h_post[run])
+        death = month + geometric(1.0 - u[3], self.h_post[run], self.ops)
         target_flat = (run * self.G + target) * self.B
         s = scales
         self._hist_add(self.replica_diff, target_flat[s], month[s], 1.0)
         self._hist_add(self.replica_diff, target_flat[s], death[s], -1.0)
         inside = s & (month < self.T)
-        np.add.at(self.out["scaled"], (run[inside], month[inside], target[inside]), 1.0)
+        self.ops.add_at(self.out["scaled"], (run[inside], month[inside], target[inside]), 1.0)
 
-    def _run(self, flat: NDArray[np.int64]) -> NDArray[np.int64]:
-        return np.asarray(flat // (self.G * self.B))
+    def _run(self, flat: Any) -> Any:
+        return flat // (self.G * self.B)
 
-    def _record(self, t: int, name: str, flat: NDArray[np.int64],
-                value: NDArray[np.float64] | float) -> None:
-        times = np.full_like(flat, t)
-        np.add.at(self.out[name], (flat // (self.G * self.B), times, (flat // self.B) % self.G), value)
+    def _record(self, t: int, name: str, flat: Any, value: Any) -> None:
+        times = self.xp.full_like(flat, t)
+        self.ops.add_at(self.out[name], (flat // (self.G * self.B), times, (flat // self.B) % self.G),
+                        value)
 
-    def run(self) -> None:
-        p = self.spec.params
-        failed = np.zeros((self.R, self.G))
-        replicas = np.zeros((self.R, self.G))
-        funded_active = np.zeros((self.R, self.G))
-        reach_extra = np.zeros((self.R, self.G))
+    def run(self) -> dict[str, NDArray[np.float64]]:
+        """All months; the outputs, back on the host: ``name`` -> (runs, months, regions)."""
+        p, xp = self.spec.params, self.xp
+        failed = xp.zeros((self.R, self.G))
+        replicas = xp.zeros((self.R, self.G))
+        funded_active = xp.zeros((self.R, self.G))
+        reach_extra = xp.zeros((self.R, self.G))
         for t in range(self.T):
             self._end_funding(t)
             self._call(t)
@@ -369,13 +430,7 @@ class _Chunk:
             out["jobs"][:, t] = p.jobs_per_active * active + p.jobs_per_funded * funded_active
             out["reach"][:, t] = p.reach_per_active * active + reach_extra
             self.active_prev = active
-
-
-def _normals(u: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Standard normals from uniforms (inverse CDF), so every draw comes from one uniform stream."""
-    from scipy.special import ndtri
-
-    return np.asarray(ndtri(np.clip(u, 1e-300, 1.0 - 1e-16)))
+        return {name: to_numpy(arr) for name, arr in self.out.items()}
 
 
 def to_resolution(data: dict[str, NDArray[np.float64]], resolution: str) -> dict[str, NDArray[np.float64]]:
@@ -395,9 +450,13 @@ def to_resolution(data: dict[str, NDArray[np.float64]], resolution: str) -> dict
 
 
 def simulate_chunk(
-    spec: RunSpec, start: int, stop: int, *, max_agent_months: int = DEFAULT_MAX_AGENT_MONTHS
+    spec: RunSpec, start: int, stop: int, *, max_agent_months: int = DEFAULT_MAX_AGENT_MONTHS,
+    backend: str = "numpy",
 ) -> ChunkResult:
-    """Runs ``start..stop-1`` of ``spec``; identical to the same runs of any other split."""
+    """Runs ``start..stop-1`` of ``spec``; identical to the same runs of any other split.
+
+    ``backend`` "cupy" keeps the chunk's state on an NVIDIA GPU (module docstring).
+    """
     spec.validate(max_agent_months=max_agent_months)
     if not (0 <= start < stop <= spec.n_runs):
         raise InvalidParameterError(
@@ -405,17 +464,17 @@ def simulate_chunk(
             f"need 0 <= start < stop <= {spec.n_runs}, got {start}..{stop}",
             {"start": start, "stop": stop, "n_runs": spec.n_runs},
         )
-    chunk = _Chunk(spec, range(start, stop), [spec.levers] * (stop - start))
-    chunk.run()
+    ops = array_ops(backend)
+    chunk = _Chunk(spec, range(start, stop), [spec.levers] * (stop - start), ops)
     return ChunkResult(
         start=start, stop=stop, codes=spec.geography.codes, resolution=spec.resolution,
-        data=to_resolution(chunk.out, spec.resolution),
+        data=to_resolution(chunk.run(), spec.resolution),
     )
 
 
 def simulate_levers(
     spec: RunSpec, levers: Sequence[Levers], runs: Sequence[int], *,
-    max_agent_months: int = DEFAULT_MAX_AGENT_MONTHS,
+    max_agent_months: int = DEFAULT_MAX_AGENT_MONTHS, backend: str = "numpy",
 ) -> ChunkResult:
     """Row i: run ``runs[i]`` of ``spec`` (its seed child) under ``levers[i]``.
 
@@ -430,9 +489,9 @@ def simulate_levers(
         )
     for lv in levers:
         lv.validate(len(spec.geography.codes))
-    chunk = _Chunk(spec, runs, levers)
-    chunk.run()
+    ops = array_ops(backend)
+    chunk = _Chunk(spec, runs, levers, ops)
     return ChunkResult(
         start=0, stop=len(runs), codes=spec.geography.codes, resolution=spec.resolution,
-        data=to_resolution(chunk.out, spec.resolution),
+        data=to_resolution(chunk.run(), spec.resolution),
     )
