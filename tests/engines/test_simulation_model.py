@@ -189,3 +189,20 @@ def test_a_geography_from_observed_counts_keeps_their_order_and_the_shapes_adjac
     assert geo.codes == ("SI04", "AT11", "AT12") and geo.agents == (120, 30, 80)
     assert geo.adjacency == ((0, 0, 0), (0, 0, 1), (0, 1, 0))
     assert simulate_chunk(RunSpec(geography=geo, horizon_months=12, n_runs=1), 0, 1).codes == geo.codes
+
+
+def test_progress_hears_each_month_and_can_stop_the_chunk():
+    spec = small_spec(n_runs=2, horizon_months=24)
+    heard = []
+    simulate_chunk(spec, 0, 2, progress=heard.append)
+    assert heard == [(t + 1) / 24 for t in range(24)]
+
+    class Stop(Exception):
+        pass
+
+    def stop_at_half(fraction):
+        if fraction >= 0.5:
+            raise Stop
+
+    with pytest.raises(Stop):
+        simulate_chunk(spec, 0, 2, progress=stop_at_half)

@@ -373,3 +373,34 @@ def test_a_chunk_the_engine_refuses_fails_the_run_with_the_engines_reason(settin
     run.refresh_from_db()
     assert run.status == SimulationRun.Status.FAILED and run.error == str(failed.value)
     assert run.error.startswith("Runs 1 to 5 were refused by the simulation: The budget cannot be negative")
+
+
+def test_progress_within_a_chunk_and_a_cancel_that_stops_it_mid_chunk(settings, monkeypatch):
+    """The bar moves with the months of a chunk being computed, and a cancel stops that chunk
+    within a month (nothing half-stored); resume recomputes it to the same summary."""
+    settings.ASIS_SIM_CHUNK_RUNS = 1000
+    monkeypatch.setattr(runs, "CANCEL_CHECK_SECONDS", 0.0)
+    user = officer()
+    sc = scenario(user)
+    run = runs.run_start(scenario=sc, user=user)
+    chunk = run.chunks.get()
+    seen = []
+
+    def report(fraction, message):
+        seen.append(fraction)
+        if len(seen) == 10:  # start (0.0) and months 1-9: the person presses "Cancel" now
+            runs.run_cancel(run=run, user=user)
+
+    result = runs.chunk_execute(chunk_id=chunk.pk, report=report)
+    assert result == {"skipped": True, "runs": 0, "stopped": True}
+    months = seen[1:-1]
+    assert months == sorted(months) and 0 < months[0] < months[-1] < 1  # the months, not 0 then 1
+    assert len(months) == 9  # stopped at the check right after the cancel, not at the chunk's end (36)
+    chunk.refresh_from_db()
+    assert chunk.data is None
+    run.refresh_from_db()
+    assert run.status == SimulationRun.Status.CANCELLED
+    Job.objects.filter(pk=chunk.job_id).update(status=Job.Status.SUCCEEDED)
+    runs.run_resume(run=run, user=user)
+    run = execute_all(run)
+    assert run.status == SimulationRun.Status.SUCCEEDED and run.summary == _direct_summary(sc)

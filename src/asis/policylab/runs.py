@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -269,9 +270,33 @@ def _complete(run: SimulationRun) -> None:
                  after={"n_runs": run.n_runs, "chunks": len(parts)}, organisation_id=run.scenario.organisation_id)
 
 
+# How often a computing chunk looks whether its run was cancelled (it then stops within a month).
+CANCEL_CHECK_SECONDS = 2.0
+
+
+class _RunStopped(Exception):
+    """The run of a computing chunk was cancelled or failed meanwhile."""
+
+
+def _month_reporter(run: SimulationRun, report: Callable[[float, str], None], label: str) -> Callable[[float], None]:
+    """Progress within a chunk (the months done) for the bar, and a stop when the run is cancelled."""
+    checked = time.monotonic()
+
+    def on_month(fraction: float) -> None:
+        nonlocal checked
+        report(min(fraction, 0.99), label)  # 1.0 only once the outputs are stored
+        if time.monotonic() - checked >= CANCEL_CHECK_SECONDS:
+            checked = time.monotonic()
+            if not SimulationRun.objects.filter(pk=run.pk, status__in=ACTIVE).exists():
+                raise _RunStopped
+
+    return on_month
+
+
 def chunk_execute(*, chunk_id: Any, report: Callable[[float, str], None]) -> dict[str, Any]:
     """The work of one chunk's job: compute its runs unless the run was cancelled or the chunk is
-    done; store the outputs; the last chunk to land completes the run."""
+    done; store the outputs; the last chunk to land completes the run. A cancel reaches a chunk
+    being computed within ``CANCEL_CHECK_SECONDS``: it stops and keeps nothing (resume redoes it)."""
     chunk = RunChunk.objects.select_related("run__scenario").defer("data").filter(pk=chunk_id).first()
     if chunk is None:
         return {"skipped": True, "runs": 0}
@@ -280,14 +305,18 @@ def chunk_execute(*, chunk_id: Any, report: Callable[[float, str], None]) -> dic
         return {"skipped": True, "runs": 0}
     SimulationRun.objects.filter(pk=run.pk, status=SimulationRun.Status.QUEUED).update(
         status=SimulationRun.Status.RUNNING, started_at=timezone.now())
-    report(0.0, _("Runs %(first)s to %(last)s") % {"first": number(chunk.start + 1), "last": number(chunk.stop)})
+    label = _("Runs %(first)s to %(last)s") % {"first": number(chunk.start + 1), "last": number(chunk.stop)}
+    report(0.0, label)
     try:
         result = experiments.run_chunk(adapters.runspec(run.spec), chunk.start, chunk.stop,
                                        max_agent_months=_setting("ASIS_SIM_MAX_AGENT_MONTHS", 2_400_000_000),
-                                       backend=simulation_backend())
+                                       backend=simulation_backend(), progress=_month_reporter(run, report, label))
         raw = adapters.chunk_to_bytes(result)
     except CONNECTION_ERRORS:
         raise
+    except _RunStopped:
+        report(1.0, "")
+        return {"skipped": True, "runs": 0, "stopped": True}
     except SimulationError as exc:
         message = _("Runs %(first)s to %(last)s were refused by the simulation: %(reason)s") % {
             "first": number(chunk.start + 1), "last": number(chunk.stop), "reason": messages.error_message(exc)}

@@ -28,10 +28,12 @@ PERCENTILES = (5.0, 25.0, 50.0, 75.0, 95.0)
 
 def run_chunk(
     spec: RunSpec, start: int, stop: int, *, max_agent_months: int = DEFAULT_MAX_AGENT_MONTHS,
-    backend: str = "numpy",
+    backend: str = "numpy", progress: Callable[[float], None] | None = None,
 ) -> ChunkResult:
-    """Runs ``start..stop-1`` of ``spec`` (the unit of work of one background task)."""
-    return simulate_chunk(spec, start, stop, max_agent_months=max_agent_months, backend=backend)
+    """Runs ``start..stop-1`` of ``spec`` (the unit of work of one background task); ``progress``
+    hears the fraction of months done and may raise to stop it (simulate_chunk)."""
+    return simulate_chunk(spec, start, stop, max_agent_months=max_agent_months, backend=backend,
+                          progress=progress)
 
 
 def chunk_bounds(n_runs: int, chunk_size: int) -> list[tuple[int, int]]:

@@ -404,8 +404,11 @@ class _Chunk:
         self.ops.add_at(self.out[name], (flat // (self.G * self.B), times, (flat // self.B) % self.G),
                         value)
 
-    def run(self) -> dict[str, NDArray[np.float64]]:
-        """All months; the outputs, back on the host: ``name`` -> (runs, months, regions)."""
+    def run(self, progress: Callable[[float], None] | None = None) -> dict[str, NDArray[np.float64]]:
+        """All months; the outputs, back on the host: ``name`` -> (runs, months, regions).
+
+        ``progress(fraction)`` is called after each month; an exception it raises stops the chunk.
+        """
         p, xp = self.spec.params, self.xp
         failed = xp.zeros((self.R, self.G))
         replicas = xp.zeros((self.R, self.G))
@@ -430,6 +433,8 @@ class _Chunk:
             out["jobs"][:, t] = p.jobs_per_active * active + p.jobs_per_funded * funded_active
             out["reach"][:, t] = p.reach_per_active * active + reach_extra
             self.active_prev = active
+            if progress is not None:
+                progress((t + 1) / self.T)
         return {name: to_numpy(arr) for name, arr in self.out.items()}
 
 
@@ -451,11 +456,12 @@ def to_resolution(data: dict[str, NDArray[np.float64]], resolution: str) -> dict
 
 def simulate_chunk(
     spec: RunSpec, start: int, stop: int, *, max_agent_months: int = DEFAULT_MAX_AGENT_MONTHS,
-    backend: str = "numpy",
+    backend: str = "numpy", progress: Callable[[float], None] | None = None,
 ) -> ChunkResult:
     """Runs ``start..stop-1`` of ``spec``; identical to the same runs of any other split.
 
-    ``backend`` "cupy" keeps the chunk's state on an NVIDIA GPU (module docstring).
+    ``backend`` "cupy" keeps the chunk's state on an NVIDIA GPU (module docstring); ``progress``
+    hears the fraction of months done after each month, and may raise to stop the chunk.
     """
     spec.validate(max_agent_months=max_agent_months)
     if not (0 <= start < stop <= spec.n_runs):
@@ -468,7 +474,7 @@ def simulate_chunk(
     chunk = _Chunk(spec, range(start, stop), [spec.levers] * (stop - start), ops)
     return ChunkResult(
         start=start, stop=stop, codes=spec.geography.codes, resolution=spec.resolution,
-        data=to_resolution(chunk.run(), spec.resolution),
+        data=to_resolution(chunk.run(progress), spec.resolution),
     )
 
 
