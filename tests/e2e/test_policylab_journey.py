@@ -50,6 +50,13 @@ def _build_scenario(page, name: str, budget: str) -> Scenario:
     slider.fill("60")
     page.wait_for_function("(old) => document.querySelector('#preview-result').innerText !== old", arg=before)
     assert page.locator("#id_social_weight").input_value() == "60"
+    # On the phone the preview is below the form: its first key numbers stay in view meanwhile.
+    peek = page.locator("#preview-peek")
+    first = page.locator("#preview-numbers dd").first.inner_text()
+    assert peek.is_visible() and first in peek.inner_text()
+    page.locator("#preview-heading").scroll_into_view_if_needed()
+    page.wait_for_function("() => document.body.classList.contains('preview-in-view')")
+    assert not peek.is_visible()  # the preview itself is on screen: no copy of it
     submit(page, "#save-scenario")
     no_overflow(page, WIDTH)
     return Scenario.objects.get(name=name)

@@ -48,11 +48,21 @@
     });
   }
 
+  // The phone's bottom bar of key numbers goes away while the preview itself is on screen.
+  function peekWhileHidden() {
+    var preview = document.getElementById("preview");
+    if (!preview || !("IntersectionObserver" in window)) { return; }
+    new IntersectionObserver(function (entries) {
+      document.body.classList.toggle("preview-in-view", entries[0].isIntersecting);
+    }).observe(preview);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("scenario-form");
     if (form) {
       pairSliders(form);
       shareTotal(form);
+      peekWhileHidden();
     }
     copyButtons();
   });
