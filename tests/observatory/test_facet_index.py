@@ -17,7 +17,8 @@ from asis.observatory.models import Initiative
 
 @pytest.fixture
 def demo(db):
-    demo_generate(seed=5, size=DemoSize(organisations_per_region=1, members_per_organisation=1, initiatives=160))
+    demo_generate(seed=5, size=DemoSize(organisations_per_region=1, members_per_organisation=1, initiatives=160),
+                  steps=("asis.observatory.demo",))  # the catalogue only: the other steps cost 10 s a test
     forget()
     return filters.facets(CatalogueQuery())
 

@@ -38,7 +38,8 @@ PUBLISHED = Initiative.Status.PUBLISHED
 
 @pytest.fixture
 def demo(db):
-    demo_generate(seed=11, size=DemoSize(organisations_per_region=1, members_per_organisation=1, initiatives=80))
+    demo_generate(seed=11, size=DemoSize(organisations_per_region=1, members_per_organisation=1, initiatives=80),
+                  steps=("asis.observatory.demo",))  # the catalogue only: the other steps cost 10 s a test
     forget()
     return get_index()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import random
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,8 +52,12 @@ def _ascii(text: str) -> str:
     return "".join(ch for ch in folded.lower() if ch.isalnum())
 
 
-def demo_generate(*, seed: int, size: DemoSize, console: Console | None = None) -> dict[str, Any]:
-    """Create the demo data set. Refuses to run twice on the same database (idempotent)."""
+def demo_generate(*, seed: int, size: DemoSize, console: Console | None = None,
+                  steps: Sequence[str] | None = None) -> dict[str, Any]:
+    """Create the demo data set. Refuses to run twice on the same database (idempotent).
+
+    ``steps``: the apps' demo steps to run after the organisations and people (all of DEMO_STEPS
+    by default; a test of one app names only what it needs, e.g. the observatory's)."""
     if Organisation.objects.filter(website__contains=DEMO_DOMAIN).exists():
         return {"status": "demo data already present", "organisations": Organisation.objects.count()}
     rng = random.Random(seed)
@@ -77,7 +82,7 @@ def demo_generate(*, seed: int, size: DemoSize, console: Console | None = None) 
                     summary["users"] += 1
                     summary["memberships"] += 1
             progress.advance(bar)
-        for step in DEMO_STEPS:
+        for step in DEMO_STEPS if steps is None else steps:
             module = importlib.import_module(step)
             summary.update(module.generate(rng=rng, size=size, progress=progress))
         audit_record(action="asis.demo.generated", after={"seed": seed, **summary})
