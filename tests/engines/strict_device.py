@@ -7,7 +7,8 @@ arrays that behave like device arrays in the ways that break code written for Nu
   does ("Unsupported type <class 'numpy.ndarray'>");
 - indexing a device array with a host array raises, and so does assigning a host array into one;
 - calling a NumPy function on a device array raises (code must use the backend's ``xp``);
-- ``np.add.at`` on a device array raises (CuPy code uses ``cupyx.scatter_add``);
+- ``np.add.at`` on a device array raises (CuPy code uses ``cupyx.scatter_add``), and so does
+  ``scatter_add`` into a dtype CUDA's atomicAdd lacks (int64, CuPy's own check);
 - a device array comes back to the host only through ``.get()``.
 
 The numbers are NumPy's, so results must equal the NumPy backend's bit for bit; what a real GPU
@@ -94,9 +95,15 @@ class _Namespace(types.ModuleType):
         return _function(name, value, transfer=name in ("asarray", "array"))
 
 
+# What cupy/_core/_routines_indexing.pyx accepts for scatter_add (atomicAdd types).
+SCATTER_ADD_TYPES = (np.int32, np.float16, np.float32, np.float64, np.uint32, np.uint64)
+
+
 def _scatter_add(array: Any, index: Any, value: Any) -> None:
     if not isinstance(array, DeviceArray):
         raise TypeError("cupyx.scatter_add needs a device array")
+    if not issubclass(array.dtype.type, SCATTER_ADD_TYPES):
+        raise TypeError(f"scatter_add does not support {array.dtype}")
     _refuse_host((*(index if isinstance(index, tuple) else (index,)), value), "cupyx.scatter_add")
     np.add.at(array.view(np.ndarray), _host(index), _host(value))
 

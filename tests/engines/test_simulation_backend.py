@@ -44,6 +44,8 @@ def test_the_stand_in_refuses_what_cupy_refuses(strict_cupy):
         np.add.at(device, xp.asarray(np.array([0])), 1.0)
     with pytest.raises(TypeError, match="host array"):
         xp.concatenate([device, host])
+    with pytest.raises(TypeError, match="does not support int64"):
+        strict_cupy["cupyx"].scatter_add(xp.zeros(3, dtype=xp.int64), xp.asarray(np.array([0])), 1)
     assert isinstance(device.get(), np.ndarray) and not isinstance(device.get(), strict_device.DeviceArray)
 
 

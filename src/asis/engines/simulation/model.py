@@ -321,7 +321,9 @@ class _Chunk:
 
     def _per_run(self, flat: Any, draw: int) -> Any:
         """``draw`` uniforms per selected slot, each run from its own generator, in slot order."""
-        counts = to_numpy(self.xp.bincount(flat // (self.G * self.B), minlength=self.R))
+        # (older CuPy's bincount fails on an empty array)
+        counts = (to_numpy(self.xp.bincount(flat // (self.G * self.B), minlength=self.R)) if flat.size
+                  else np.zeros(self.R, dtype=np.int64))
         parts = [gen.random(size=(draw, int(n))) for gen, n in zip(self.gens, counts, strict=True)]
         return self.xp.asarray(np.concatenate(parts, axis=1) if parts else np.empty((draw, 0)))
 
