@@ -21,7 +21,8 @@ def simulation_backend_check(app_configs: Any = None, **kwargs: Any) -> list[Che
     try:
         get_backend(name)
     except EngineError as exc:
-        return [Error(f"ASIS_SIM_BACKEND is {name!r} but {exc}", id="asis.E031",
+        return [Error(f"ASIS_SIM_BACKEND is {name!r} but CuPy cannot be imported on this machine "
+                      f"({exc.__cause__ or exc}).", id="asis.E031",
                       hint="Install CuPy for the worker's CUDA version (pip install cupy-cuda12x) "
                            "or set ASIS_SIM_BACKEND=numpy.")]
     return []
