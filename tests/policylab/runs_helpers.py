@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from asis.accounts.models import Role
-from asis.policylab import runs
+from asis.engines.simulation import experiments
+from asis.policylab import adapters, runs
 from asis.policylab.models import Scenario, SimulationRun, Visibility
 from tests.factories import MembershipFactory
 
@@ -31,3 +32,10 @@ def execute_all(run: SimulationRun) -> SimulationRun:
         runs.chunk_execute(chunk_id=chunk.pk, report=lambda fraction, message: None)
     run.refresh_from_db()
     return run
+
+
+def direct_summary(sc: Scenario) -> dict[str, Any]:
+    """The summary computed straight from the engine (NumPy, one piece), independent of the app's chunks."""
+    spec = adapters.frozen_spec(levers=sc.levers, params={}, horizon_years=sc.horizon_years, n_runs=sc.n_runs,
+                                seed=sc.seed, agents=adapters.agents_by_region(sc.agents))
+    return adapters.summarise_result(experiments.run_chunk(adapters.runspec(spec), 0, sc.n_runs))

@@ -13,17 +13,9 @@ from asis.engines.simulation import experiments
 from asis.engines.simulation.model import INDICATORS
 from asis.policylab import adapters, runs
 from asis.policylab.models import RunChunk, SensitivityAnalysis, SimulationRun
-from tests.policylab.runs_helpers import execute_all, officer, scenario
+from tests.policylab.runs_helpers import direct_summary, execute_all, officer, scenario
 
 pytestmark = pytest.mark.django_db
-
-
-def _direct_summary(sc) -> dict:
-    """The summary computed straight from the engine, in one piece (independent of the app's chunks)."""
-    spec = adapters.frozen_spec(levers=sc.levers, params={}, horizon_years=sc.horizon_years, n_runs=sc.n_runs,
-                                seed=sc.seed, agents=adapters.agents_by_region(sc.agents))
-    rs = adapters.runspec(spec)
-    return adapters.summarise_result(experiments.run_chunk(rs, 0, sc.n_runs))
 
 
 def test_same_seed_same_summary_for_one_chunk_and_many(settings):
@@ -35,7 +27,7 @@ def test_same_seed_same_summary_for_one_chunk_and_many(settings):
     many = execute_all(runs.run_start(scenario=sc, user=user))
     assert one.chunks.count() == 1 and many.chunks.count() == 3  # 12 runs: 5 + 5 + 2
     assert one.status == many.status == SimulationRun.Status.SUCCEEDED
-    assert one.summary == many.summary == _direct_summary(sc)
+    assert one.summary == many.summary == direct_summary(sc)
     # the summary really depends on the seed (the test could fail)
     sc.seed = 8
     sc.save()
@@ -187,7 +179,7 @@ def test_cancel_then_resume_finishes_with_the_same_summary(settings):
     assert len(new_jobs - old_jobs) == 2
     run = execute_all(run)
     assert run.status == SimulationRun.Status.SUCCEEDED
-    assert run.summary == _direct_summary(sc)
+    assert run.summary == direct_summary(sc)
     actions = list(AuditEntry.objects.filter(object_id=str(run.pk)).order_by("pk").values_list("action", flat=True))
     assert actions == ["asis.policylab.run.started", "asis.policylab.run.cancelled", "asis.policylab.run.resumed",
                        "asis.policylab.run.finished"]
@@ -235,7 +227,7 @@ def test_a_failed_chunk_fails_the_run_in_words_and_resume_repairs_it(settings, m
     runs.run_resume(run=run, user=user)
     run = execute_all(run)
     assert run.status == SimulationRun.Status.SUCCEEDED and run.error == ""
-    assert run.summary == _direct_summary(sc)
+    assert run.summary == direct_summary(sc)
     assert AuditEntry.objects.filter(action="asis.policylab.run.failed", object_id=str(run.pk)).count() == 1
 
 
@@ -264,7 +256,7 @@ def test_jobs_of_a_run_run_on_the_worker(transactional_db, settings):
     call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
     run.refresh_from_db()
     assert run.status == SimulationRun.Status.SUCCEEDED
-    assert run.summary == _direct_summary(sc)
+    assert run.summary == direct_summary(sc)
     assert set(Job.objects.values_list("status", flat=True)) == {Job.Status.SUCCEEDED}
 
 
@@ -403,4 +395,4 @@ def test_progress_within_a_chunk_and_a_cancel_that_stops_it_mid_chunk(settings, 
     Job.objects.filter(pk=chunk.job_id).update(status=Job.Status.SUCCEEDED)
     runs.run_resume(run=run, user=user)
     run = execute_all(run)
-    assert run.status == SimulationRun.Status.SUCCEEDED and run.summary == _direct_summary(sc)
+    assert run.status == SimulationRun.Status.SUCCEEDED and run.summary == direct_summary(sc)

@@ -12,25 +12,19 @@ from django.utils import translation
 from asis.core.jobs import JobError
 from asis.core.models import Job
 from asis.engines.simulation import experiments
-from asis.policylab import adapters, runs
+from asis.policylab import runs
 from asis.policylab.models import SimulationRun
 from tests.engines import strict_device
-from tests.policylab.runs_helpers import execute_all, officer, scenario
+from tests.policylab.runs_helpers import direct_summary, execute_all, officer, scenario
 
 pytestmark = pytest.mark.django_db
-
-
-def _numpy_summary(sc) -> dict:
-    spec = adapters.frozen_spec(levers=sc.levers, params={}, horizon_years=sc.horizon_years, n_runs=sc.n_runs,
-                                seed=sc.seed, agents=adapters.agents_by_region(sc.agents))
-    return adapters.summarise_result(experiments.run_chunk(adapters.runspec(spec), 0, sc.n_runs))
 
 
 def test_runs_and_sensitivity_on_the_gpu_backend_give_the_numpy_numbers(settings, monkeypatch):
     settings.ASIS_SIM_CHUNK_RUNS = 5
     user = officer()
     sc = scenario(user)
-    expected = _numpy_summary(sc)
+    expected = direct_summary(sc)
     calls = []
     real = experiments.run_chunk
     monkeypatch.setattr(experiments, "run_chunk",
@@ -59,7 +53,7 @@ def test_a_worker_without_cupy_fails_the_run_in_words_and_resume_repairs_it(sett
     Job.objects.filter(pk__in=run.chunks.values("job_id")).update(status=Job.Status.FAILED)
     runs.run_resume(run=run, user=user)
     run = execute_all(run)
-    assert run.status == SimulationRun.Status.SUCCEEDED and run.summary == _numpy_summary(sc)
+    assert run.status == SimulationRun.Status.SUCCEEDED and run.summary == direct_summary(sc)
 
 
 def test_check_refuses_a_backend_this_machine_cannot_use(settings, monkeypatch):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 
 from asis.engines._backend import BACKENDS, get_backend
@@ -14,7 +13,9 @@ from asis.engines.errors import EngineError
 @register()
 def simulation_backend_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """ASIS_SIM_BACKEND names a backend this machine can import (CuPy only where it is installed)."""
-    name = getattr(settings, "ASIS_SIM_BACKEND", "numpy")
+    from asis.policylab.runs import simulation_backend
+
+    name = simulation_backend()
     if name not in BACKENDS:
         return [Error(f"ASIS_SIM_BACKEND is {name!r}; it must be one of {', '.join(BACKENDS)}.",
                       hint="Leave it unset for NumPy on the CPU.", id="asis.E030")]

@@ -217,7 +217,8 @@ class _Chunk:
         def row(values: Sequence[float]) -> Any:
             return xp.asarray(np.asarray(values, dtype=np.float64))
 
-        self.h_unfunded = row([d.hazard_unfunded for d in ds])
+        h_unfunded = [d.hazard_unfunded for d in ds]
+        self.h_unfunded = row(h_unfunded)
         self.h_funded = row([d.hazard_funded for d in ds])
         self.h_post = row([d.hazard_post for d in ds])
         self.apply_p = row([d.apply_probability for d in ds])
@@ -239,7 +240,6 @@ class _Chunk:
         initial = slot[None, :] < self.d.n_initial[:, None]
         tau = np.empty((R, G, B + WINDOW))
         life = np.empty((R, G, B), dtype=np.int64)
-        h_unfunded = [d.hazard_unfunded for d in ds]
 
         def draw(r: int) -> None:
             gen = self.gens[r]
